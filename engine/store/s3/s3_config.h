@@ -1,0 +1,35 @@
+// Where an S3-compatible bucket lives and how to address it.
+//
+// Alibaba OSS: use its S3-compatible endpoint with virtual-hosted addressing,
+// e.g. endpoint https://oss-cn-hangzhou.aliyuncs.com, region cn-hangzhou
+// (see docs/guide.md). MinIO and Ceph RGW usually want path-style addressing.
+#pragma once
+
+#include <string>
+
+#include "engine/auth/credentials.h"
+#include "engine/base/result.h"
+
+namespace shoal {
+
+enum class AddressingStyle { kPath, kVirtualHosted };
+
+struct S3Config {
+  std::string endpoint = "https://s3.amazonaws.com";  // scheme://host[:port]
+  std::string region = "us-east-1";
+  std::string bucket;
+  AddressingStyle addressing = AddressingStyle::kPath;
+  bool anonymous = false;  // send unsigned requests (public-read buckets)
+  Credentials credentials;
+};
+
+struct ParsedEndpoint {
+  std::string scheme;     // "http" or "https"
+  std::string authority;  // host[:port], exactly as given
+};
+
+// Accepts "http://host[:port]" or "https://host[:port]", with an optional
+// trailing slash and nothing else.
+Result<ParsedEndpoint> ParseEndpoint(const std::string& endpoint);
+
+}  // namespace shoal

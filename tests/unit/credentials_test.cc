@@ -1,0 +1,97 @@
+#include "engine/auth/credentials.h"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <map>
+
+namespace shoal {
+namespace {
+
+EnvLookup FakeEnv(std::map<std::string, std::string> vars) {
+  return [vars = std::move(vars)](std::string_view name) -> std::optional<std::string> {
+    auto it = vars.find(std::string(name));
+    if (it == vars.end()) return std::nullopt;
+    return it->second;
+  };
+}
+
+class TempFile {
+ public:
+  TempFile(const std::string& text, mode_t mode) {
+    char tmpl[] = "/tmp/shoal-cred-XXXXXX";
+    int fd = mkstemp(tmpl);
+    path_ = tmpl;
+    ::close(fd);
+    std::ofstream(path_) << text;
+    ::chmod(path_.c_str(), mode);
+  }
+  ~TempFile() { std::remove(path_.c_str()); }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+TEST(Credentials, AwsEnvironmentWins) {
+  auto c = CredentialsFromEnvironment(FakeEnv({{"AWS_ACCESS_KEY_ID", "A"},
+                                               {"AWS_SECRET_ACCESS_KEY", "S"},
+                                               {"AWS_SESSION_TOKEN", "T"},
+                                               {"OSS_ACCESS_KEY_ID", "O"},
+                                               {"OSS_ACCESS_KEY_SECRET", "OS"}}));
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->access_key_id, "A");
+  EXPECT_EQ(c->session_token, "T");
+}
+
+TEST(Credentials, OssNamesWork) {
+  auto c = CredentialsFromEnvironment(
+      FakeEnv({{"OSS_ACCESS_KEY_ID", "O"}, {"OSS_ACCESS_KEY_SECRET", "OS"}}));
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->access_key_id, "O");
+  EXPECT_EQ(c->secret_access_key, "OS");
+}
+
+TEST(Credentials, HalfAPairIsAClearError) {
+  auto c = CredentialsFromEnvironment(FakeEnv({{"AWS_ACCESS_KEY_ID", "A"}}));
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.status().message().find("AWS_SECRET_ACCESS_KEY"), std::string::npos);
+  auto none = CredentialsFromEnvironment(FakeEnv({}));
+  EXPECT_EQ(none.status().code(), ErrorCode::kNotFound);
+}
+
+TEST(Credentials, FileWithProfile) {
+  TempFile f(
+      "# comment\n[default]\naws_access_key_id=D\naws_secret_access_key=DS\n"
+      "[profile ci]\n aws_access_key_id = C \naws_secret_access_key = CS\n",
+      0600);
+  auto c = CredentialsFromFile(f.path(), "ci");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->access_key_id, "C");
+  EXPECT_EQ(c->secret_access_key, "CS");
+  EXPECT_FALSE(CredentialsFromFile(f.path(), "missing").ok());
+}
+
+TEST(Credentials, LooseFileIsRefused) {
+  TempFile f("[default]\naws_access_key_id=D\naws_secret_access_key=TOPSECRET\n", 0644);
+  auto c = CredentialsFromFile(f.path(), "default");
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.status().code(), ErrorCode::kPermission);
+  EXPECT_NE(c.status().message().find("chmod 600"), std::string::npos);
+  EXPECT_EQ(c.status().message().find("TOPSECRET"), std::string::npos);
+}
+
+TEST(Credentials, DescribeNeverShowsSecrets) {
+  Credentials c{"AKIAEXAMPLE", "very-secret", "session-secret"};
+  std::string d = Describe(c);
+  EXPECT_EQ(d.find("very-secret"), std::string::npos);
+  EXPECT_EQ(d.find("session-secret"), std::string::npos);
+  EXPECT_NE(d.find("AKIA"), std::string::npos);
+  EXPECT_EQ(Describe(Credentials{}), "anonymous");
+}
+
+}  // namespace
+}  // namespace shoal

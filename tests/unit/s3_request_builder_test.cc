@@ -1,0 +1,93 @@
+#include "engine/store/s3/s3_request_builder.h"
+
+#include <gtest/gtest.h>
+
+namespace shoal {
+namespace {
+
+S3RequestBuilder Builder(AddressingStyle style, std::string token = "") {
+  S3Config config;
+  config.endpoint = "http://127.0.0.1:7480";
+  config.bucket = "bkt";
+  config.addressing = style;
+  config.credentials = {"AKID", "SECRET-never-printed", std::move(token)};
+  return S3RequestBuilder(config, *ParseEndpoint(config.endpoint));
+}
+
+std::string HeaderOf(const HttpRequest& r, const std::string& name) {
+  for (const auto& [n, v] : r.headers) {
+    if (HeaderNameEquals(n, name)) return v;
+  }
+  return "<absent>";
+}
+
+TEST(S3RequestBuilder, PathStyleEncodesKeyOnce) {
+  GetRequest get{"dir/a b+ü.txt", ByteRange{10, 5}, "etag1"};
+  HttpRequest r = Builder(AddressingStyle::kPath).GetObject(get, 1440938160);
+  EXPECT_EQ(r.url, "http://127.0.0.1:7480/bkt/dir/a%20b%2B%C3%BC.txt");
+  EXPECT_EQ(HeaderOf(r, "Range"), "bytes=10-14");
+  EXPECT_EQ(HeaderOf(r, "If-Match"), "\"etag1\"");
+  EXPECT_EQ(HeaderOf(r, "host"), "127.0.0.1:7480");
+  EXPECT_EQ(HeaderOf(r, "x-amz-date"), "20150830T123600Z");
+  EXPECT_EQ(HeaderOf(r, "x-amz-content-sha256"),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  const std::string authz = HeaderOf(r, "Authorization");
+  EXPECT_EQ(authz.rfind("AWS4-HMAC-SHA256 Credential=AKID/20150830/us-east-1/s3/aws4_request", 0),
+            0u);
+  for (const auto& [n, v] : r.headers) {
+    EXPECT_EQ(v.find("SECRET-never-printed"), std::string::npos) << n;
+  }
+}
+
+TEST(S3RequestBuilder, VirtualHostedPutsBucketInHost) {
+  HttpRequest r = Builder(AddressingStyle::kVirtualHosted).HeadObject("k", 0);
+  EXPECT_EQ(r.url, "http://bkt.127.0.0.1:7480/k");
+  EXPECT_EQ(HeaderOf(r, "host"), "bkt.127.0.0.1:7480");
+}
+
+TEST(S3RequestBuilder, ListQueryMatchesWhatIsSigned) {
+  ListRequest list;
+  list.prefix = "a b/";
+  list.delimiter = "/";
+  HttpRequest r = Builder(AddressingStyle::kPath).ListObjectsV2(list, 0);
+  EXPECT_EQ(r.url,
+            "http://127.0.0.1:7480/bkt?delimiter=%2F&list-type=2&max-keys=1000&prefix=a%20b%2F");
+}
+
+TEST(S3RequestBuilder, SessionTokenIsSignedAndSent) {
+  HttpRequest r = Builder(AddressingStyle::kPath, "TOKEN").HeadObject("k", 0);
+  EXPECT_EQ(HeaderOf(r, "x-amz-security-token"), "TOKEN");
+  EXPECT_NE(HeaderOf(r, "Authorization").find("x-amz-security-token"), std::string::npos);
+}
+
+TEST(S3RequestBuilder, AnonymousSendsNoAuthorization) {
+  S3Config config;
+  config.endpoint = "http://127.0.0.1:1";
+  config.bucket = "pub";
+  config.anonymous = true;
+  HttpRequest r = S3RequestBuilder(config, *ParseEndpoint(config.endpoint)).HeadObject("k", 0);
+  EXPECT_EQ(HeaderOf(r, "Authorization"), "<absent>");
+}
+
+TEST(S3RequestBuilder, PayloadHashAndSubresources) {
+  S3RequestBuilder b = Builder(AddressingStyle::kPath);
+  HttpRequest put = b.PutObject(PutRequest{"k", "hello"}, 0);
+  EXPECT_EQ(HeaderOf(put, "x-amz-content-sha256"),
+            "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824");
+  EXPECT_EQ(put.body, "hello");
+  EXPECT_EQ(b.CreateMultipartUpload("k", 0).url, "http://127.0.0.1:7480/bkt/k?uploads=");
+  EXPECT_EQ(b.UploadPart(UploadPartRequest{"k", "u/1", 3, "x"}, 0).url,
+            "http://127.0.0.1:7480/bkt/k?partNumber=3&uploadId=u%2F1");
+  EXPECT_EQ(HeaderOf(b.CopyObject(CopyRequest{"s p", "d"}, 0), "x-amz-copy-source"), "/bkt/s%20p");
+}
+
+TEST(S3Endpoint, ParsesAndRejects) {
+  EXPECT_TRUE(ParseEndpoint("https://oss-cn-hangzhou.aliyuncs.com").ok());
+  EXPECT_EQ(ParseEndpoint("http://h:1/")->authority, "h:1");
+  EXPECT_FALSE(ParseEndpoint("ftp://h").ok());
+  EXPECT_FALSE(ParseEndpoint("http://h/path").ok());
+  EXPECT_FALSE(ParseEndpoint("http://").ok());
+}
+
+}  // namespace
+}  // namespace shoal

@@ -1,0 +1,126 @@
+#include "engine/store/s3/s3_xml.h"
+
+#include <gtest/gtest.h>
+
+#include "engine/store/s3/s3_errors.h"
+
+namespace shoal {
+namespace {
+
+TEST(S3Xml, ParsesListObjectsV2) {
+  const char* body = R"(<?xml version="1.0" encoding="UTF-8"?>
+<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">
+  <Name>b</Name><Prefix>d/</Prefix><KeyCount>2</KeyCount><MaxKeys>2</MaxKeys>
+  <IsTruncated>true</IsTruncated><NextContinuationToken>tok+/=</NextContinuationToken>
+  <Contents><Key>d/a &amp; b.txt</Key><LastModified>2024-01-02T03:04:05.000Z</LastModified>
+    <ETag>&quot;0123abcd&quot;</ETag><Size>42</Size></Contents>
+  <CommonPrefixes><Prefix>d/sub/</Prefix></CommonPrefixes>
+</ListBucketResult>)";
+  Result<ListPage> page = ParseListObjectsV2Xml(body);
+  ASSERT_TRUE(page.ok()) << page.status().ToString();
+  ASSERT_EQ(page->objects.size(), 1u);
+  EXPECT_EQ(page->objects[0].key, "d/a & b.txt");
+  EXPECT_EQ(page->objects[0].size, 42u);
+  EXPECT_EQ(page->objects[0].etag, "0123abcd");
+  EXPECT_EQ(page->objects[0].mtime_seconds, 1704164645);
+  EXPECT_EQ(page->common_prefixes, std::vector<std::string>{"d/sub/"});
+  EXPECT_TRUE(page->truncated);
+  EXPECT_EQ(page->next_continuation_token, "tok+/=");
+}
+
+TEST(S3Xml, RejectsGarbageWithoutCrashing) {
+  for (const char* body : {"", "<", "not xml", "<Other/>", "<ListBucketResult><Contents>"}) {
+    Result<ListPage> page = ParseListObjectsV2Xml(body);
+    if (!page.ok()) {
+      EXPECT_EQ(page.status().code(), ErrorCode::kProtocolError);
+    }
+  }
+  EXPECT_FALSE(ParseInitiateMultipartXml("<Nope/>").ok());
+  EXPECT_FALSE(ParseCompleteMultipartXml("").ok());
+}
+
+TEST(S3Xml, MultipartDocuments) {
+  Result<std::string> id = ParseInitiateMultipartXml(
+      "<InitiateMultipartUploadResult><Bucket>b</Bucket><Key>k</Key>"
+      "<UploadId>2~abc</UploadId></InitiateMultipartUploadResult>");
+  ASSERT_TRUE(id.ok());
+  EXPECT_EQ(*id, "2~abc");
+
+  Result<PutResult> done = ParseCompleteMultipartXml(
+      "<CompleteMultipartUploadResult><ETag>\"ff-2\"</ETag></CompleteMultipartUploadResult>");
+  ASSERT_TRUE(done.ok());
+  EXPECT_EQ(done->etag, "ff-2");
+
+  // S3 may answer 200 with an <Error> body for a failed completion.
+  Result<PutResult> failed =
+      ParseCompleteMultipartXml("<Error><Code>InternalError</Code><Message>boom</Message></Error>");
+  ASSERT_FALSE(failed.ok());
+  EXPECT_NE(failed.status().message().find("InternalError"), std::string::npos);
+
+  Result<ListUploadsPage> uploads = ParseListMultipartUploadsXml(
+      "<ListMultipartUploadsResult><IsTruncated>false</IsTruncated>"
+      "<Upload><Key>a</Key><UploadId>1</UploadId></Upload>"
+      "<Upload><Key>b</Key><UploadId>2</UploadId></Upload></ListMultipartUploadsResult>");
+  ASSERT_TRUE(uploads.ok());
+  ASSERT_EQ(uploads->uploads.size(), 2u);
+  EXPECT_EQ(uploads->uploads[1].key, "b");
+  EXPECT_EQ(uploads->uploads[1].upload_id, "2");
+}
+
+TEST(S3Xml, CompleteBodyEscapesEtags) {
+  std::string xml = CompleteMultipartXml({{1, "aa"}, {2, "bb"}});
+  EXPECT_EQ(xml,
+            "<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>\"aa\"</ETag></Part>"
+            "<Part><PartNumber>2</PartNumber><ETag>\"bb\"</ETag></Part></CompleteMultipartUpload>");
+}
+
+TEST(S3Xml, Dates) {
+  EXPECT_EQ(ParseIso8601("2024-01-02T03:04:05.000Z"), 1704164645);
+  EXPECT_EQ(ParseHttpDate("Tue, 02 Jan 2024 03:04:05 GMT"), 1704164645);
+  EXPECT_EQ(ParseIso8601("garbage"), 0);
+}
+
+HttpResponse ErrorResponse(int status, const std::string& code) {
+  HttpResponse r;
+  r.status = status;
+  r.body = "<Error><Code>" + code +
+           "</Code><Message>server says</Message>"
+           "<RequestId>rid-1</RequestId></Error>";
+  return r;
+}
+
+TEST(S3Errors, TypedAndActionable) {
+  struct Case {
+    int status;
+    const char* code;
+    ErrorCode expected;
+    const char* hint;
+  } cases[] = {
+      {404, "NoSuchKey", ErrorCode::kNotFound, "does not exist"},
+      {404, "NoSuchBucket", ErrorCode::kNoSuchBucket, "bucket 'bkt'"},
+      {403, "AccessDenied", ErrorCode::kAccessDenied, "permission"},
+      {403, "InvalidAccessKeyId", ErrorCode::kInvalidAccessKeyId, "AWS_ACCESS_KEY_ID"},
+      {403, "SignatureDoesNotMatch", ErrorCode::kSignatureDoesNotMatch, "secret key"},
+      {412, "PreconditionFailed", ErrorCode::kPreconditionFailed, "changed"},
+      {416, "InvalidRange", ErrorCode::kInvalidRange, "range"},
+      {503, "SlowDown", ErrorCode::kSlowDown, "slow down"},
+      {404, "NoSuchUpload", ErrorCode::kNoSuchUpload, "multipart"},
+      {500, "InternalError", ErrorCode::kServerError, "HTTP 500"},
+  };
+  for (const Case& c : cases) {
+    Status s = S3ErrorStatus(ErrorResponse(c.status, c.code), "GetObject", "bkt", "k");
+    EXPECT_EQ(s.code(), c.expected) << c.code;
+    EXPECT_NE(s.message().find(c.hint), std::string::npos) << s.message();
+    EXPECT_NE(s.message().find("rid-1"), std::string::npos) << s.message();
+    EXPECT_EQ(s.http_status(), c.status);
+  }
+  // A HEAD answer has no body: the status alone decides.
+  HttpResponse head;
+  head.status = 404;
+  EXPECT_EQ(S3ErrorStatus(head, "HeadObject", "b", "k").code(), ErrorCode::kNotFound);
+  head.status = 403;
+  EXPECT_EQ(S3ErrorStatus(head, "HeadObject", "b", "k").code(), ErrorCode::kAccessDenied);
+}
+
+}  // namespace
+}  // namespace shoal

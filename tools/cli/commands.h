@@ -1,0 +1,13 @@
+// Each `shoal` subcommand registers itself on the app; the callback it sets
+// stores the exit code in `exit_code`. One file per command.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace shoal::cli {
+
+void AddLsCommand(CLI::App& app, int& exit_code);
+void AddObjectCommands(CLI::App& app, int& exit_code);  // stat, cat
+void AddGenerateCommand(CLI::App& app, int& exit_code);
+
+}  // namespace shoal::cli

@@ -1,0 +1,22 @@
+// The `shoal` command: a thin dispatcher over the subcommands in cli/.
+#include <CLI/CLI.hpp>
+
+#include "tools/cli/commands.h"
+#include "tools/cli/store_flags.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"shoal: a streaming volume for datasets of many small objects"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "shoal 0.1.0");
+  int exit_code = shoal::cli::kExitOk;
+  shoal::cli::AddLsCommand(app, exit_code);
+  shoal::cli::AddObjectCommands(app, exit_code);
+  shoal::cli::AddGenerateCommand(app, exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? shoal::cli::kExitOk : shoal::cli::kExitUsage;
+  }
+  return exit_code;
+}
