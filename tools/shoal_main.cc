@@ -12,6 +12,9 @@ int main(int argc, char** argv) {
   shoal::cli::AddLsCommand(app, exit_code);
   shoal::cli::AddObjectCommands(app, exit_code);
   shoal::cli::AddGenerateCommand(app, exit_code);
+  shoal::cli::AddIndexCommand(app, exit_code);
+  shoal::cli::AddInspectCommand(app, exit_code);
+  shoal::cli::AddDiffCommand(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -18,6 +18,7 @@ class FileOpened final : public OpenedStore {
   explicit FileOpened(std::unique_ptr<FileStore> store) : store_(std::move(store)) {}
   ObjectStore& store() override { return *store_; }
   const RetryCounters* retry_counters() const override { return nullptr; }
+  std::string endpoint() const override { return ""; }
 
  private:
   std::unique_ptr<FileStore> store_;
@@ -26,13 +27,16 @@ class FileOpened final : public OpenedStore {
 class S3Opened final : public OpenedStore {
  public:
   S3Opened(const StoreOptions& options, S3RequestBuilder builder)
-      : curl_(options.transport),
+      : endpoint_(builder.config().endpoint),
+        curl_(options.transport),
         retrying_(curl_, scheduler_, options.retry),
         store_(std::move(builder), retrying_) {}
   ObjectStore& store() override { return store_; }
   const RetryCounters* retry_counters() const override { return &retrying_.counters(); }
+  std::string endpoint() const override { return endpoint_; }
 
  private:
+  std::string endpoint_;
   BlockingCurlTransport curl_;
   SleepingScheduler scheduler_;
   RetryingTransport retrying_;

@@ -33,6 +33,8 @@ class OpenedStore {
   virtual ObjectStore& store() = 0;
   // Retry counters of the S3 stack; null for file://.
   virtual const RetryCounters* retry_counters() const = 0;
+  // The resolved endpoint URL; "" for file://.
+  virtual std::string endpoint() const = 0;
 };
 
 // Resolves endpoint, region and addressing for an S3 bucket; exposed for tests.

@@ -9,5 +9,8 @@ namespace shoal::cli {
 void AddLsCommand(CLI::App& app, int& exit_code);
 void AddObjectCommands(CLI::App& app, int& exit_code);  // stat, cat
 void AddGenerateCommand(CLI::App& app, int& exit_code);
+void AddIndexCommand(CLI::App& app, int& exit_code);
+void AddInspectCommand(CLI::App& app, int& exit_code);
+void AddDiffCommand(CLI::App& app, int& exit_code);
 
 }  // namespace shoal::cli

@@ -1,0 +1,21 @@
+#include "index/indexer.h"
+
+namespace shoal {
+
+Result<IndexOutput> BuildIndex(ObjectStore& store, const ManifestSource& source,
+                               const ListerOptions& options, ListingCounters& counters) {
+  ManifestBuilder builder(source);
+  Status listed = ListPrefix(
+      store, source.prefix, options,
+      [&](std::vector<ObjectInfo>& page) {
+        for (const ObjectInfo& o : page) builder.Add(o);
+      },
+      counters);
+  if (!listed.ok()) return listed;
+  IndexOutput out;
+  out.payload = builder.Finish();
+  out.report = builder.report();
+  return out;
+}
+
+}  // namespace shoal

@@ -1,0 +1,151 @@
+// `shoal index SOURCE -o FILE`: list a bucket prefix once and write the
+// manifest snapshot, optionally publishing it into the bucket.
+#include <unistd.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
+#include <mutex>
+#include <thread>
+
+#include "engine/store/await.h"
+#include "index/indexer.h"
+#include "index/manifest_file.h"
+#include "tools/cli/commands.h"
+#include "tools/cli/store_flags.h"
+
+namespace shoal::cli {
+namespace {
+
+struct IndexArgs {
+  std::string source;
+  std::string output;
+  std::string publish;
+  int concurrency = 16;
+  bool compress = true;
+  bool quiet = false;
+  StoreFlags store;
+};
+
+// Prints listing progress on stderr while it runs (a TTY only).
+class ProgressLine {
+ public:
+  ProgressLine(const ListingCounters& counters, bool enabled) : counters_(counters) {
+    if (!enabled) return;
+    thread_ = std::thread([this] {
+      std::unique_lock lock(mu_);
+      while (!cv_.wait_for(lock, std::chrono::milliseconds(250), [&] { return done_; })) Print();
+    });
+  }
+  ~ProgressLine() { Stop(); }
+  void Stop() {
+    if (!thread_.joinable()) return;
+    {
+      std::lock_guard lock(mu_);
+      done_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+    Print();
+    std::fputc('\n', stderr);
+  }
+
+ private:
+  void Print() {
+    double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    uint64_t n = counters_.objects.load();
+    std::fprintf(stderr, "\rlisted %llu objects (%.0f/s), %llu pages, %.1f s   ",
+                 static_cast<unsigned long long>(n), s > 0 ? static_cast<double>(n) / s : 0.0,
+                 static_cast<unsigned long long>(counters_.pages.load()), s);
+  }
+
+  const ListingCounters& counters_;
+  const std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool done_ = false;
+  std::thread thread_;
+};
+
+int64_t CreationTime() {
+  // Reproducible builds pin the time with SOURCE_DATE_EPOCH.
+  if (const char* pinned = std::getenv("SOURCE_DATE_EPOCH")) return std::atoll(pinned);
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+int RunIndex(const IndexArgs& args) {
+  StoreUri location;
+  std::unique_ptr<OpenedStore> opened = OpenOrReport(args.source, args.store, &location);
+  if (!opened) return kExitFailed;
+  ObjectStore& store = opened->store();
+
+  std::string prefix = location.prefix;
+  if (!prefix.empty() && prefix.back() != '/') prefix.push_back('/');
+  ManifestSource source;
+  source.bucket = location.bucket;
+  source.prefix = prefix;
+  source.created_unix = CreationTime();
+  source.endpoint = opened->endpoint();
+  ListingCounters counters;
+  ListerOptions options;
+  options.concurrency = args.concurrency;
+  const auto start = std::chrono::steady_clock::now();
+  Result<IndexOutput> index = Status(ErrorCode::kInternal, "not run");
+  {
+    ProgressLine progress(counters, !args.quiet && ::isatty(STDERR_FILENO));
+    index = BuildIndex(store, source, options, counters);
+  }
+  if (!index.ok()) return Fail(index.status().WithContext("listing " + args.source));
+
+  const KeyReport& report = index->report;
+  std::string file = EncodeManifestContainer(index->payload, args.compress);
+  Status written = WriteFileAtomically(args.output, file);
+  if (!written.ok()) return Fail(written);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  if (!report.empty() && !args.quiet) {
+    std::fprintf(stderr, "shoal: warning: %llu keys skipped, %llu renamed by the key policy:\n%s",
+                 static_cast<unsigned long long>(report.skipped()),
+                 static_cast<unsigned long long>(report.renamed()), report.Summary().c_str());
+  }
+  if (!args.publish.empty()) {
+    Result<PutResult> put = Await<PutResult>([&](auto done) {
+      store.Put(PutRequest{args.publish, file}, done);
+    });
+    if (!put.ok()) return Fail(put.status().WithContext("publishing the manifest"));
+  }
+  if (!args.quiet) {
+    std::printf(
+        "indexed %llu objects in %.2f s (%llu pages, %llu range splits) -> %s (%zu bytes%s)\n",
+        static_cast<unsigned long long>(counters.objects.load()), seconds,
+        static_cast<unsigned long long>(counters.pages.load()),
+        static_cast<unsigned long long>(counters.splits.load()), args.output.c_str(), file.size(),
+        args.compress ? ", zstd" : "");
+    if (!args.publish.empty()) std::printf("published as %s\n", args.publish.c_str());
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void AddIndexCommand(CLI::App& app, int& exit_code) {
+  auto args = std::make_shared<IndexArgs>();
+  CLI::App* cmd = app.add_subcommand("index", "List a bucket prefix once and write a manifest");
+  cmd->add_option("source", args->source, "s3://bucket/prefix or file:///dir")->required();
+  cmd->add_option("-o,--output", args->output, "manifest file to write")->required();
+  cmd->add_option("--concurrency", args->concurrency, "parallel listing walks (default 16)")
+      ->check(CLI::Range(1, 1024));
+  cmd->add_option("--publish", args->publish,
+                  "also upload the manifest to this key of the same bucket");
+  cmd->add_flag("--compress,!--no-compress", args->compress,
+                "zstd-compress the manifest (default); --no-compress allows mmap in place");
+  cmd->add_flag("-q,--quiet", args->quiet, "no progress, warnings or summary");
+  AddStoreFlags(*cmd, args->store);
+  cmd->callback([args, &exit_code] { exit_code = RunIndex(*args); });
+}
+
+}  // namespace shoal::cli
