@@ -12,10 +12,8 @@ Result<IndexOutput> BuildIndex(ObjectStore& store, const ManifestSource& source,
       },
       counters);
   if (!listed.ok()) return listed;
-  IndexOutput out;
-  out.payload = builder.Finish();
-  out.report = builder.report();
-  return out;
+  ManifestPayload payload = builder.Finish();  // adds the tree-level cases to the report
+  return IndexOutput{std::move(payload), builder.report()};
 }
 
 }  // namespace shoal

@@ -11,7 +11,7 @@
 namespace shoal {
 
 struct IndexOutput {
-  std::string payload;  // FlatBuffers manifest; wrap with EncodeManifestContainer
+  ManifestPayload payload;  // FlatBuffers manifest; wrap with EncodeManifestContainer
   KeyReport report;
 };
 

@@ -55,7 +55,8 @@ Result<std::shared_ptr<const Manifest>> Manifest::Open(const std::string& path) 
   auto m = std::unique_ptr<Manifest>(new Manifest());
   m->map_size_ = static_cast<size_t>(st.st_size);
   if (m->map_size_ > 0) {
-    void* map = ::mmap(nullptr, m->map_size_, PROT_READ, MAP_PRIVATE, fd, 0);
+    // The whole file is read at once to verify it: populate it in one go.
+    void* map = ::mmap(nullptr, m->map_size_, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
     if (map == MAP_FAILED) {
       int err = errno;
       ::close(fd);
@@ -114,17 +115,18 @@ Result<std::shared_ptr<const Manifest>> Manifest::Load(std::unique_ptr<Manifest>
 
   if ((flags & kManifestFlagZstd) != 0) {
     if (plain > kMaxPayload) return Corrupt(origin, "implausible decompressed size");
-    std::string decompressed(plain, '\0');
-    size_t n = ZSTD_decompress(decompressed.data(), decompressed.size(), file + kManifestHeaderSize,
-                               stored);
+    // Uninitialised on purpose: zstd writes every byte or fails.
+    std::unique_ptr<uint8_t[]> decompressed(new uint8_t[plain]);
+    size_t n = ZSTD_decompress(decompressed.get(), plain, file + kManifestHeaderSize, stored);
     if (ZSTD_isError(n) || n != plain) return Corrupt(origin, "payload does not decompress");
     if (m->map_ != nullptr) {
       ::munmap(m->map_, m->map_size_);
       m->map_ = nullptr;
     }
-    m->owned_ = std::move(decompressed);
-    m->payload_ = reinterpret_cast<const uint8_t*>(m->owned_.data());
-    m->payload_size_ = m->owned_.size();
+    std::string().swap(m->owned_);
+    m->decompressed_ = std::move(decompressed);
+    m->payload_ = m->decompressed_.get();
+    m->payload_size_ = plain;
     m->compressed_ = true;
   } else {
     if (plain != stored) return Corrupt(origin, "header sizes disagree");
@@ -160,12 +162,17 @@ Status Manifest::Validate(std::string_view origin) {
     return Corrupt(origin, "entry 0 is not the root directory");
   }
   uint64_t children_total = 0;
+  std::vector<uint32_t> name_start(static_cast<size_t>(n) + 1);
+  uint64_t next_name = 0;
   for (uint32_t i = 0; i < n; ++i) {
     const fb::Entry& x = e[i];
     const bool dir = (x.flags() & kEntryDirectory) != 0;
-    if (static_cast<uint64_t>(x.name_offset()) + x.name_length() > names_size) {
+    if (x.name_offset() != next_name ||
+        static_cast<uint64_t>(x.name_offset()) + x.name_length() > names_size) {
       return Corrupt(origin, "entry " + std::to_string(i) + " has a name outside the name table");
     }
+    name_start[i] = x.name_offset();
+    next_name += x.name_length();
     if (i > 0) {
       std::string_view name(reinterpret_cast<const char*>(name_bytes) + x.name_offset(),
                             x.name_length());
@@ -186,14 +193,19 @@ Status Manifest::Validate(std::string_view origin) {
       return Corrupt(origin, "directory " + std::to_string(i) + " has children out of range");
     }
     children_total += x.child_count();
+  }
+  name_start[n] = static_cast<uint32_t>(next_name);
+  if (next_name > names_size) return Corrupt(origin, "names overrun the name table");
+  // Children point back at their parent and are sorted (checked once the
+  // name offsets are known to be in range).
+  for (uint32_t i = 0; i < n; ++i) {
+    const fb::Entry& x = e[i];
+    if ((x.flags() & kEntryDirectory) == 0 || x.child_count() == 0) continue;
     std::string_view previous;
     for (uint32_t c = x.first_child(); c < x.first_child() + x.child_count(); ++c) {
       if (e[c].parent() != i) return Corrupt(origin, "a child does not point back at its parent");
-      if (static_cast<uint64_t>(e[c].name_offset()) + e[c].name_length() > names_size) {
-        return Corrupt(origin, "entry " + std::to_string(c) + " has a name outside the name table");
-      }
-      std::string_view name(reinterpret_cast<const char*>(name_bytes) + e[c].name_offset(),
-                            e[c].name_length());
+      std::string_view name(reinterpret_cast<const char*>(name_bytes) + name_start[c],
+                            name_start[c + 1] - name_start[c]);
       if (c > x.first_child() && !(previous < name)) {
         return Corrupt(origin, "directory " + std::to_string(i) + " is not sorted");
       }
@@ -225,6 +237,9 @@ Status Manifest::Validate(std::string_view origin) {
   entries_ = e;
   names_ = name_bytes;
   count_ = n;
+  key_.resize(static_cast<size_t>(n) + 1);
+  for (uint32_t i = 0; i <= n; ++i) key_[i] = NameKey{name_start[i], 0};
+  BuildLookupKeys();
   return Status::Ok();
 }
 
@@ -252,8 +267,32 @@ EntryAttr Manifest::GetAttr(uint32_t entry) const {
 }
 
 std::string_view Manifest::Name(uint32_t entry) const {
-  const fb::Entry& e = At(entry);
-  return {reinterpret_cast<const char*>(names_) + e.name_offset(), e.name_length()};
+  if (entry >= count_) entry = 0;
+  return {reinterpret_cast<const char*>(names_) + key_[entry].start,
+          key_[entry + 1].start - key_[entry].start};
+}
+
+uint32_t Manifest::Discriminator(std::string_view name, size_t skip) {
+  uint32_t d = 0;
+  for (size_t k = 0; k < 4; ++k) {
+    d = (d << 8) | (skip + k < name.size() ? static_cast<unsigned char>(name[skip + k]) : 0u);
+  }
+  return d;
+}
+
+void Manifest::BuildLookupKeys() {
+  shared_prefix_.assign(count_, 0);
+  for (uint32_t d = 0; d < count_; ++d) {
+    const fb::Entry& dir = entries_[d];
+    if ((dir.flags() & kEntryDirectory) == 0 || dir.child_count() == 0) continue;
+    const uint32_t first = dir.first_child(), last = first + dir.child_count() - 1;
+    // Children are sorted, so the first and last share the prefix all share.
+    std::string_view a = Name(first), b = Name(last);
+    size_t lcp = 0;
+    while (lcp < a.size() && lcp < b.size() && lcp < 255 && a[lcp] == b[lcp]) ++lcp;
+    shared_prefix_[d] = static_cast<uint8_t>(lcp);
+    for (uint32_t c = first; c <= last; ++c) key_[c].disc = Discriminator(Name(c), lcp);
+  }
 }
 
 uint32_t Manifest::Parent(uint32_t entry) const { return At(entry).parent(); }
@@ -277,11 +316,16 @@ uint32_t Manifest::ChildCount(uint32_t dir) const { return At(dir).child_count()
 
 std::optional<uint32_t> Manifest::Lookup(uint32_t dir, std::string_view name) const {
   const fb::Entry& d = At(dir);
-  if ((d.flags() & kEntryDirectory) == 0) return std::nullopt;
+  if ((d.flags() & kEntryDirectory) == 0 || d.child_count() == 0) return std::nullopt;
   uint32_t lo = d.first_child(), hi = d.first_child() + d.child_count();
+  const size_t shared = shared_prefix_[dir < count_ ? dir : 0];
+  if (name.size() < shared || name.compare(0, shared, Name(lo).substr(0, shared)) != 0) {
+    return std::nullopt;  // every child starts with the shared prefix
+  }
+  const uint32_t disc = Discriminator(name, shared);
   while (lo < hi) {
     uint32_t mid = lo + (hi - lo) / 2;
-    int c = Name(mid).compare(name);
+    int c = key_[mid].disc < disc ? -1 : key_[mid].disc > disc ? 1 : Name(mid).compare(name);
     if (c == 0) return mid;
     if (c < 0) {
       lo = mid + 1;

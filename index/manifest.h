@@ -17,6 +17,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "engine/base/result.h"
 
@@ -85,6 +86,7 @@ class Manifest {
   void* map_ = nullptr;
   size_t map_size_ = 0;
   std::string owned_;
+  std::unique_ptr<uint8_t[]> decompressed_;
   const uint8_t* payload_ = nullptr;
   size_t payload_size_ = 0;
   bool compressed_ = false;
@@ -93,6 +95,19 @@ class Manifest {
   const fb::Entry* entries_ = nullptr;
   const uint8_t* names_ = nullptr;
   uint32_t count_ = 0;
+  // Built on load. Names are stored in entry order, so entry i's name is
+  // names_[key_[i].start, key_[i + 1].start). `disc` holds the 4 name bytes
+  // that follow the longest prefix shared by all of the parent's children
+  // (big-endian, zero-padded): comparing it orders names the same way, so a
+  // binary search touches the name bytes only on ties.
+  struct NameKey {
+    uint32_t start;
+    uint32_t disc;
+  };
+  std::vector<NameKey> key_;
+  std::vector<uint8_t> shared_prefix_;  // per directory: its children's common prefix length
+  void BuildLookupKeys();
+  static uint32_t Discriminator(std::string_view name, size_t skip);
 };
 
 }  // namespace shoal

@@ -10,6 +10,7 @@ namespace shoal {
 namespace {
 
 constexpr uint32_t kNoRecord = UINT32_MAX;
+constexpr size_t kMaxPath = UINT16_MAX;
 
 // Bytewise comparison in which '/' sorts before every other byte, so that
 // sorting full paths orders each directory's entries by name.
@@ -26,22 +27,37 @@ int ComparePaths(std::string_view a, std::string_view b) {
   return a.size() == b.size() ? 0 : (a.size() < b.size() ? -1 : 1);
 }
 
+// 16 bytes per file or directory of the tree being built.
 struct Node {
   uint32_t parent = 0;
-  uint32_t record = kNoRecord;  // the listed object, if any
-  uint64_t name_offset = 0;     // into the node-name arena
-  uint32_t name_length = 0;
+  uint32_t record = kNoRecord;  // the listed object (or directory marker), if any
+  uint32_t name_offset = 0;     // into the node-name arena
+  uint16_t name_length = 0;
   bool is_dir = false;
   bool conflict_renamed = false;
-  bool dropped = false;
 };
+
+template <typename T>
+void Release(std::vector<T>& v) {
+  std::vector<T>().swap(v);
+}
 
 }  // namespace
 
 ManifestBuilder::ManifestBuilder(ManifestSource source) : source_(std::move(source)) {}
 
+ManifestBuilder::Extra& ManifestBuilder::ExtraOf(Record& r) {
+  if (r.extra == kNone) {
+    r.extra = static_cast<uint32_t>(extras_.size());
+    extras_.emplace_back();
+  }
+  return extras_[r.extra];
+}
+
 std::string ManifestBuilder::OriginalKey(const Record& r) const {
-  if (r.original_key != kNone) return originals_[r.original_key];
+  if (r.extra != kNone && !extras_[r.extra].original_key.empty()) {
+    return extras_[r.extra].original_key;
+  }
   std::string key = source_.prefix + std::string(PathOf(r));
   if (r.is_dir) key.push_back('/');
   return key;
@@ -53,29 +69,27 @@ void ManifestBuilder::Add(const ObjectInfo& object) {
   bool renamed = false;
   std::optional<std::string> path = SanitizeKey(relative, report_, &renamed);
   if (!path) return;
+  if (path->size() > kMaxPath) {
+    report_.Add(KeyIssue::kLongName, object.key);  // longer than any S3 key: drop it
+    return;
+  }
 
   Record r;
   r.is_dir = !relative.empty() && relative.back() == '/';
   r.size = r.is_dir ? 0 : object.size;
   r.mtime = static_cast<uint32_t>(std::clamp<int64_t>(object.mtime_seconds, 0, UINT32_MAX));
   r.path_offset = paths_.size();
-  r.path_length = static_cast<uint32_t>(path->size());
+  r.path_length = static_cast<uint16_t>(path->size());
   paths_ += *path;
-  if (renamed) {
-    r.original_key = static_cast<uint32_t>(originals_.size());
-    originals_.push_back(object.key);
-  }
+  if (renamed) ExtraOf(r).original_key = object.key;
   if (!object.etag.empty()) {
     r.has_etag = true;
-    if (!PackEtag(object.etag, &r.etag)) {
-      r.etag_text = static_cast<uint32_t>(etag_texts_.size());
-      etag_texts_.push_back(object.etag);
-    }
+    if (!PackEtag(object.etag, &r.etag)) ExtraOf(r).etag_text = object.etag;
   }
   records_.push_back(r);
 }
 
-std::string ManifestBuilder::Finish() {
+ManifestPayload ManifestBuilder::Finish() {
   // 1. One total order that does not depend on arrival order.
   std::vector<uint32_t> order(records_.size());
   std::iota(order.begin(), order.end(), 0u);
@@ -90,6 +104,7 @@ std::string ManifestBuilder::Finish() {
 
   // 2. Walk the sorted paths, creating each directory once.
   std::vector<Node> nodes(1);
+  nodes.reserve(records_.size() + records_.size() / 8 + 1);
   nodes[0].is_dir = true;
   std::string names;
   struct Level {
@@ -98,29 +113,29 @@ std::string ManifestBuilder::Finish() {
     uint32_t last_child;
   };
   std::vector<Level> stack = {{0, "", kNoRecord}};
-  auto add_node = [&](uint32_t parent_level, std::string_view name, bool is_dir, uint32_t record) {
+  auto node_name = [&](uint32_t id) {
+    return std::string_view(names).substr(nodes[id].name_offset, nodes[id].name_length);
+  };
+  auto set_name = [&](Node& node, std::string_view name) {
+    node.name_offset = static_cast<uint32_t>(names.size());
+    node.name_length = static_cast<uint16_t>(name.size());
+    names += name;
+  };
+  auto add_node = [&](size_t parent_level, std::string_view name, bool is_dir, uint32_t record) {
     Node n;
     n.parent = stack[parent_level].node;
     n.record = record;
-    n.name_offset = names.size();
-    n.name_length = static_cast<uint32_t>(name.size());
     n.is_dir = is_dir;
-    names += name;
+    set_name(n, name);
     nodes.push_back(n);
     stack[parent_level].last_child = static_cast<uint32_t>(nodes.size() - 1);
     return static_cast<uint32_t>(nodes.size() - 1);
   };
-  auto node_name = [&](uint32_t id) {
-    return std::string_view(names).substr(nodes[id].name_offset, nodes[id].name_length);
-  };
   auto rename_conflicting_file = [&](uint32_t id) {
-    Node& file = nodes[id];
-    report_.Add(KeyIssue::kFileDirConflict, OriginalKey(records_[file.record]));
+    report_.Add(KeyIssue::kFileDirConflict, OriginalKey(records_[nodes[id].record]));
     std::string renamed = ConflictingFileName(node_name(id));
-    file.name_offset = names.size();
-    file.name_length = static_cast<uint32_t>(renamed.size());
-    file.conflict_renamed = true;
-    names += renamed;
+    set_name(nodes[id], renamed);
+    nodes[id].conflict_renamed = true;
   };
 
   std::vector<std::string_view> segments;
@@ -148,8 +163,7 @@ std::string ManifestBuilder::Finish() {
         rename_conflicting_file(last);
       }
       const bool marker = r.is_dir && d + 1 == dir_depth;
-      uint32_t id =
-          add_node(static_cast<uint32_t>(d), segments[d], true, marker ? rec_index : kNoRecord);
+      uint32_t id = add_node(d, segments[d], true, marker ? rec_index : kNoRecord);
       stack.push_back({id, segments[d], kNoRecord});
     }
     if (r.is_dir) {
@@ -158,13 +172,11 @@ std::string ManifestBuilder::Finish() {
       }
       continue;
     }
-    Level& parent = stack.back();
-    uint32_t last = parent.last_child;
+    const size_t parent_level = stack.size() - 1;
+    uint32_t last = stack[parent_level].last_child;
     if (last != kNoRecord && node_name(last) == segments.back()) {
       if (nodes[last].is_dir) {
-        uint32_t id =
-            add_node(static_cast<uint32_t>(stack.size() - 1), segments.back(), false, rec_index);
-        rename_conflicting_file(id);
+        rename_conflicting_file(add_node(parent_level, segments.back(), false, rec_index));
         continue;
       }
       if (OriginalKey(records_[nodes[last].record]) != OriginalKey(r)) {
@@ -172,19 +184,21 @@ std::string ManifestBuilder::Finish() {
       }
       continue;  // the same key listed twice (overlapping pages) is kept once
     }
-    add_node(static_cast<uint32_t>(stack.size() - 1), segments.back(), false, rec_index);
+    add_node(parent_level, segments.back(), false, rec_index);
   }
+  Release(order);
 
   // 3. Children of each directory, sorted by final name; duplicates dropped.
   const uint32_t n = static_cast<uint32_t>(nodes.size());
   std::vector<uint32_t> child_start(n + 1, 0);
   for (uint32_t i = 1; i < n; ++i) ++child_start[nodes[i].parent + 1];
   std::partial_sum(child_start.begin(), child_start.end(), child_start.begin());
-  std::vector<uint32_t> children(n > 0 ? n - 1 : 0);
+  std::vector<uint32_t> children(n - 1);
   {
     std::vector<uint32_t> fill(child_start.begin(), child_start.end() - 1);
     for (uint32_t i = 1; i < n; ++i) children[fill[nodes[i].parent]++] = i;
   }
+  std::vector<bool> dropped(n, false);
   for (uint32_t d = 0; d < n; ++d) {
     if (!nodes[d].is_dir) continue;
     auto begin = children.begin() + child_start[d];
@@ -197,7 +211,7 @@ std::string ManifestBuilder::Finish() {
     });
     for (auto it = begin; it != end && it + 1 != end; ++it) {
       if (node_name(*it) == node_name(*(it + 1)) && !nodes[*(it + 1)].is_dir) {
-        nodes[*(it + 1)].dropped = true;
+        dropped[*(it + 1)] = true;
         report_.Add(KeyIssue::kDuplicate, OriginalKey(records_[nodes[*(it + 1)].record]));
       }
     }
@@ -205,8 +219,7 @@ std::string ManifestBuilder::Finish() {
 
   // 4. Breadth-first layout: each directory's children become contiguous.
   std::vector<uint32_t> layout;  // new index -> node
-  std::vector<uint32_t> new_index(n, 0);
-  std::vector<uint32_t> first_child(n, 0), child_count(n, 0);
+  std::vector<uint32_t> new_index(n, 0), first_child(n, 0), child_count(n, 0);
   layout.reserve(n);
   layout.push_back(0);
   for (size_t q = 0; q < layout.size(); ++q) {
@@ -215,63 +228,108 @@ std::string ManifestBuilder::Finish() {
     first_child[d] = static_cast<uint32_t>(layout.size());
     for (uint32_t k = child_start[d]; k < child_start[d + 1]; ++k) {
       uint32_t c = children[k];
-      if (nodes[c].dropped) continue;
+      if (dropped[c]) continue;
       new_index[c] = static_cast<uint32_t>(layout.size());
       layout.push_back(c);
       ++child_count[d];
     }
   }
+  Release(children);
+  Release(child_start);
 
   // 5. Directory mtimes: the marker's, else the newest child's.
   std::vector<uint32_t> mtime(n, 0);
   for (size_t q = layout.size(); q-- > 0;) {
     uint32_t id = layout[q];
-    if (nodes[id].record != kNoRecord)
+    if (nodes[id].record != kNoRecord) {
       mtime[id] = std::max(mtime[id], records_[nodes[id].record].mtime);
+    }
     if (q > 0) mtime[nodes[id].parent] = std::max(mtime[nodes[id].parent], mtime[id]);
   }
 
-  // 6. Serialise.
-  flatbuffers::FlatBufferBuilder fbb(layout.size() * 72 + 1024);
-  std::vector<fb::Entry> entries;
-  entries.reserve(layout.size());
-  std::vector<uint8_t> final_names;
-  final_names.reserve(names.size());
-  std::vector<flatbuffers::Offset<fb::KeyOverride>> key_overrides;
-  std::vector<flatbuffers::Offset<fb::EtagOverride>> etag_overrides;
+  // 6. The side tables need original keys, the only use of paths_ left.
+  const uint32_t count = static_cast<uint32_t>(layout.size());
+  std::vector<std::pair<uint32_t, std::string>> key_overrides, etag_overrides;
+  uint64_t names_total = 0;
+  for (uint32_t i = 0; i < count; ++i) {
+    const Node& node = nodes[layout[i]];
+    names_total += node.name_length;
+    if (node.record == kNoRecord) continue;
+    const Record& r = records_[node.record];
+    if (!node.is_dir &&
+        ((r.extra != kNone && !extras_[r.extra].original_key.empty()) || node.conflict_renamed)) {
+      key_overrides.emplace_back(i, OriginalKey(r));
+    }
+    if (r.has_etag && r.extra != kNone && !extras_[r.extra].etag_text.empty()) {
+      etag_overrides.emplace_back(i, extras_[r.extra].etag_text);
+    }
+  }
+  Release(extras_);
+  std::string().swap(paths_);
+
+  // 7. Serialise straight into a builder sized for the result.
+  size_t side = 1024;
+  for (const auto& o : key_overrides) side += o.second.size() + 32;
+  for (const auto& o : etag_overrides) side += o.second.size() + 32;
+  flatbuffers::FlatBufferBuilder fbb(count * sizeof(fb::Entry) + names_total + side + 4096);
+  auto make_overrides = [&](auto& list, auto create) {
+    std::vector<decltype(create(0u, flatbuffers::Offset<flatbuffers::String>()))> offsets;
+    offsets.reserve(list.size());
+    for (const auto& [entry, text] : list) offsets.push_back(create(entry, fbb.CreateString(text)));
+    return fbb.CreateVector(offsets);
+  };
+  auto key_table = make_overrides(
+      key_overrides, [&](uint32_t e, auto s) { return fb::CreateKeyOverride(fbb, e, s); });
+  auto etag_table = make_overrides(
+      etag_overrides, [&](uint32_t e, auto s) { return fb::CreateEtagOverride(fbb, e, s); });
+
+  uint8_t* name_bytes = nullptr;
+  auto names_vector = fbb.CreateUninitializedVector<uint8_t>(names_total, &name_bytes);
+  for (uint32_t i = 0, at = 0; i < count; ++i) {
+    std::string_view name = node_name(layout[i]);
+    std::copy(name.begin(), name.end(), name_bytes + at);
+    at += static_cast<uint32_t>(name.size());
+  }
+  std::string().swap(names);
+
+  fb::Entry* entries = nullptr;
+  auto entries_vector = fbb.CreateUninitializedVectorOfStructs<fb::Entry>(count, &entries);
   uint64_t files = 0, dirs = 0, bytes = 0;
-  for (uint32_t i = 0; i < layout.size(); ++i) {
+  uint32_t name_offset = 0;
+  for (uint32_t i = 0; i < count; ++i) {
     const Node& node = nodes[layout[i]];
     const Record* r = node.record == kNoRecord ? nullptr : &records_[node.record];
     uint8_t flags = node.is_dir ? kEntryDirectory : 0;
-    fb::Entry e;
+    fb::Entry& e = entries[i];
+    e = fb::Entry();
     e.mutate_size(node.is_dir || r == nullptr ? 0 : r->size);
     e.mutate_parent(i == 0 ? 0 : new_index[node.parent]);
-    e.mutate_name_offset(static_cast<uint32_t>(final_names.size()));
+    e.mutate_name_offset(name_offset);
     e.mutate_name_length(static_cast<uint8_t>(node.name_length));
-    std::string_view name = node_name(layout[i]);
-    final_names.insert(final_names.end(), name.begin(), name.end());
+    name_offset += node.name_length;
     e.mutate_first_child(node.is_dir ? first_child[layout[i]] : 0);
     e.mutate_child_count(node.is_dir ? child_count[layout[i]] : 0);
     e.mutate_mtime(mtime[layout[i]]);
     if (r != nullptr && r->has_etag) {
-      if (r->etag_text == kNone) {
+      if (r->extra != kNone && !etag_overrides.empty() &&
+          std::binary_search(etag_overrides.begin(), etag_overrides.end(),
+                             std::make_pair(i, std::string()),
+                             [](const auto& a, const auto& b) { return a.first < b.first; })) {
+        flags |= kEntryEtagOverride;
+      } else {
         flags |= kEntryHasEtag;
         if (r->etag.uppercase) flags |= kEntryEtagUppercase;
         e.mutate_etag_parts(r->etag.parts);
         for (int b = 0; b < 16; ++b) e.mutable_etag()->Mutate(b, r->etag.md5[b]);
-      } else {
-        flags |= kEntryEtagOverride;
-        etag_overrides.push_back(
-            fb::CreateEtagOverride(fbb, i, fbb.CreateString(etag_texts_[r->etag_text])));
       }
     }
-    if (r != nullptr && !node.is_dir && (r->original_key != kNone || node.conflict_renamed)) {
+    if (!key_overrides.empty() &&
+        std::binary_search(key_overrides.begin(), key_overrides.end(),
+                           std::make_pair(i, std::string()),
+                           [](const auto& a, const auto& b) { return a.first < b.first; })) {
       flags |= kEntryKeyOverride;
-      key_overrides.push_back(fb::CreateKeyOverride(fbb, i, fbb.CreateString(OriginalKey(*r))));
     }
     e.mutate_flags(flags);
-    entries.push_back(e);
     if (node.is_dir) {
       ++dirs;
     } else {
@@ -279,14 +337,13 @@ std::string ManifestBuilder::Finish() {
       bytes += e.size();
     }
   }
-  auto manifest =
-      fb::CreateManifest(fbb, fbb.CreateString(source_.endpoint), fbb.CreateString(source_.bucket),
-                         fbb.CreateString(source_.prefix), source_.created_unix, entries.size(),
-                         files, dirs, bytes, fbb.CreateVectorOfStructs(entries),
-                         fbb.CreateVector(final_names), fbb.CreateVector(key_overrides),
-                         fbb.CreateVector(etag_overrides), report_.skipped(), report_.renamed());
+  auto manifest = fb::CreateManifest(
+      fbb, fbb.CreateString(source_.endpoint), fbb.CreateString(source_.bucket),
+      fbb.CreateString(source_.prefix), source_.created_unix, count, files, dirs, bytes,
+      entries_vector, names_vector, key_table, etag_table, report_.skipped(), report_.renamed());
   fbb.Finish(manifest, fb::ManifestIdentifier());
-  return std::string(reinterpret_cast<const char*>(fbb.GetBufferPointer()), fbb.GetSize());
+  Release(records_);
+  return ManifestPayload(fbb.Release());
 }
 
 }  // namespace shoal

@@ -11,8 +11,11 @@
 // one thread, or serialise calls.
 #pragma once
 
+#include <flatbuffers/detached_buffer.h>
+
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/store/object_store.h"
@@ -28,6 +31,20 @@ struct ManifestSource {
   int64_t created_unix = 0;
 };
 
+// The finished FlatBuffers payload, owned without a copy.
+class ManifestPayload {
+ public:
+  explicit ManifestPayload(flatbuffers::DetachedBuffer buffer) : buffer_(std::move(buffer)) {}
+  std::string_view view() const {
+    return {reinterpret_cast<const char*>(buffer_.data()), buffer_.size()};
+  }
+  operator std::string_view() const { return view(); }  // NOLINT: a view of the bytes
+  std::string ToString() const { return std::string(view()); }
+
+ private:
+  flatbuffers::DetachedBuffer buffer_;
+};
+
 class ManifestBuilder {
  public:
   explicit ManifestBuilder(ManifestSource source);
@@ -36,8 +53,9 @@ class ManifestBuilder {
   // keys are ignored).
   void Add(const ObjectInfo& object);
 
-  // Builds the FlatBuffers payload. Call once.
-  std::string Finish();
+  // Builds the FlatBuffers payload. Call once: it releases the builder's
+  // working memory as it goes.
+  ManifestPayload Finish();
 
   const KeyReport& report() const { return report_; }
   uint64_t added() const { return records_.size(); }
@@ -45,16 +63,16 @@ class ManifestBuilder {
  private:
   static constexpr uint32_t kNone = UINT32_MAX;
 
+  // 48 bytes per listed key, plus its path in paths_.
   struct Record {
     uint64_t size = 0;
     uint64_t path_offset = 0;
-    uint32_t path_length = 0;
     uint32_t mtime = 0;
-    uint32_t original_key = kNone;  // index into originals_ when renamed
-    uint32_t etag_text = kNone;     // index into etag_texts_ when not packable
-    PackedEtag etag;
+    uint32_t extra = kNone;  // index into extras_: original key, ETag text
+    uint16_t path_length = 0;
     bool is_dir = false;
     bool has_etag = false;
+    PackedEtag etag;
   };
 
   std::string_view PathOf(const Record& r) const {
@@ -66,8 +84,14 @@ class ManifestBuilder {
   KeyReport report_;
   std::vector<Record> records_;
   std::string paths_;
-  std::vector<std::string> originals_;
-  std::vector<std::string> etag_texts_;
+  // The rare per-key strings that do not fit a Record.
+  struct Extra {
+    std::string original_key;  // set when the key policy renamed the key
+    std::string etag_text;     // set when the ETag is not packable
+  };
+  Extra& ExtraOf(Record& r);
+
+  std::vector<Extra> extras_;
 };
 
 }  // namespace shoal

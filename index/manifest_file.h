@@ -14,4 +14,9 @@ std::string EncodeManifestContainer(std::string_view payload, bool compress);
 // Writes `bytes` to `path` atomically (a temporary file, fsync, rename).
 Status WriteFileAtomically(const std::string& path, std::string_view bytes);
 
+// Writes the container for `payload` to `path` atomically without building
+// it in memory first. `file_size` receives the bytes written.
+Status WriteManifestFile(const std::string& path, std::string_view payload, bool compress,
+                         uint64_t* file_size);
+
 }  // namespace shoal

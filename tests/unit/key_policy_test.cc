@@ -20,7 +20,7 @@ Built Build(const std::vector<std::string>& keys) {
   ManifestBuilder builder({"e", "b", "", 1});
   for (const auto& k : keys) builder.Add(ObjectInfo{k, k.size(), "", 1});
   Built out;
-  std::string payload = builder.Finish();
+  std::string payload = builder.Finish().ToString();
   out.report = builder.report();
   auto m = Manifest::FromBytes(EncodeManifestContainer(payload, false), "test");
   EXPECT_TRUE(m.ok()) << m.status().ToString();

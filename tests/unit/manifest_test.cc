@@ -132,7 +132,7 @@ class ManifestFileTest : public ::testing::Test {
     ManifestBuilder builder({"e", "b", "", 1});
     for (int i = 0; i < 100; ++i)
       builder.Add(Obj("dir" + std::to_string(i % 5) + "/f" + std::to_string(i), i));
-    payload_ = builder.Finish();
+    payload_ = builder.Finish().ToString();
     char tmpl[] = "/tmp/shoal-manifest-XXXXXX";
     dir_ = ::mkdtemp(tmpl);
   }
@@ -208,6 +208,38 @@ TEST_F(ManifestFileTest, ValidChecksumButHostileTreeIsRejected) {
   m = Manifest::FromBytes(EncodeManifestContainer(bad, false), "hostile");
   ASSERT_FALSE(m.ok());
   EXPECT_NE(m.status().message().find("name"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace shoal
+
+namespace shoal {
+namespace {
+
+TEST(Manifest, LookupEdgeCases) {
+  ManifestBuilder builder({"e", "b", "", 1});
+  for (const char* key :
+       {"p/a", "p/ab", "p/abc", "p/abd", "p/b", "solo/only-child-name", "s/x1", "s/x2", "s/x10"}) {
+    builder.Add(Obj(key, 1));
+  }
+  auto m = BuildAndLoad(builder, false);
+  ASSERT_TRUE(m);
+  for (const char* path :
+       {"p/a", "p/ab", "p/abc", "p/abd", "p/b", "solo/only-child-name", "s/x1", "s/x10", "s/x2"}) {
+    EXPECT_TRUE(m->Resolve(path)) << path;
+  }
+  for (const char* path :
+       {"p/", "p/aa", "p/abcd", "p/c", "p/0", "solo/only-child", "solo/only-child-name2", "solo/x",
+        "s/x", "s/x3", "s/y1", "s/", "nope"}) {
+    std::optional<uint32_t> e = m->Resolve(path);
+    if (std::string(path).back() == '/') {
+      EXPECT_TRUE(e && m->IsDir(*e)) << path;
+    } else {
+      EXPECT_FALSE(e) << path;
+    }
+  }
+  EXPECT_FALSE(m->Lookup(Manifest::kRoot, ""));
+  EXPECT_FALSE(m->Lookup(Manifest::kRoot, std::string(300, 'x')));
 }
 
 }  // namespace

@@ -101,8 +101,17 @@ int RunIndex(const IndexArgs& args) {
   if (!index.ok()) return Fail(index.status().WithContext("listing " + args.source));
 
   const KeyReport& report = index->report;
-  std::string file = EncodeManifestContainer(index->payload, args.compress);
-  Status written = WriteFileAtomically(args.output, file);
+  // The container is built in memory only when it must also be uploaded.
+  uint64_t file_size = 0;
+  std::string container;
+  Status written;
+  if (args.publish.empty()) {
+    written = WriteManifestFile(args.output, index->payload, args.compress, &file_size);
+  } else {
+    container = EncodeManifestContainer(index->payload, args.compress);
+    file_size = container.size();
+    written = WriteFileAtomically(args.output, container);
+  }
   if (!written.ok()) return Fail(written);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -114,7 +123,7 @@ int RunIndex(const IndexArgs& args) {
   }
   if (!args.publish.empty()) {
     Result<PutResult> put = Await<PutResult>([&](auto done) {
-      store.Put(PutRequest{args.publish, file}, done);
+      store.Put(PutRequest{args.publish, std::move(container)}, done);
     });
     if (!put.ok()) return Fail(put.status().WithContext("publishing the manifest"));
   }
@@ -123,8 +132,8 @@ int RunIndex(const IndexArgs& args) {
         "indexed %llu objects in %.2f s (%llu pages, %llu range splits) -> %s (%zu bytes%s)\n",
         static_cast<unsigned long long>(counters.objects.load()), seconds,
         static_cast<unsigned long long>(counters.pages.load()),
-        static_cast<unsigned long long>(counters.splits.load()), args.output.c_str(), file.size(),
-        args.compress ? ", zstd" : "");
+        static_cast<unsigned long long>(counters.splits.load()), args.output.c_str(),
+        static_cast<size_t>(file_size), args.compress ? ", zstd" : "");
     if (!args.publish.empty()) std::printf("published as %s\n", args.publish.c_str());
   }
   return kExitOk;
