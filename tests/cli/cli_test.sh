@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# End-to-end checks of the shoal command on a file:// bucket: generate,
+# index, inspect (text and JSON), diff, and the documented exit codes and
+# error messages for bad input. Prints "N passed, N failed".
+#   cli_test.sh PATH_TO_SHOAL
+set -uo pipefail
+shoal=$1
+work=$(mktemp -d /tmp/shoal-cli-XXXXXX)
+trap 'rm -rf "$work"' EXIT
+passed=0
+failed=0
+
+check() {  # check NAME COMMAND...: the command must succeed
+  local name=$1; shift
+  if "$@" >"$work/out" 2>"$work/err"; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    echo "FAIL: $name"; sed 's/^/  out: /' "$work/out" | head -5; sed 's/^/  err: /' "$work/err" | head -5
+  fi
+}
+
+expect_exit() {  # expect_exit NAME CODE PATTERN COMMAND...: exit CODE, stderr matches PATTERN
+  local name=$1 code=$2 pattern=$3; shift 3
+  "$@" >"$work/out" 2>"$work/err"
+  local got=$?
+  if [[ $got -eq $code ]] && grep -qE -- "$pattern" "$work/err"; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    echo "FAIL: $name (exit $got, wanted $code; stderr should match '$pattern')"
+    sed 's/^/  err: /' "$work/err" | head -5
+  fi
+}
+
+data="$work/data"
+check "generate" "$shoal" generate "$data" --files 300 --dirs 7 --min-size 0 --max-size 5000
+check "index" "$shoal" index "file://$data" -o "$work/a.shoal" --quiet
+check "index is reproducible" bash -c "SOURCE_DATE_EPOCH=1 '$shoal' index file://$data -o $work/r1.shoal -q --concurrency 1 &&
+  SOURCE_DATE_EPOCH=1 '$shoal' index file://$data -o $work/r2.shoal -q --concurrency 16 && cmp $work/r1.shoal $work/r2.shoal"
+check "inspect summary" bash -c "'$shoal' inspect '$work/a.shoal' | grep -q 'entries:     308 (300 files, 8 directories)'"
+check "inspect json" bash -c "'$shoal' inspect --json '$work/a.shoal' | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert d[\"files\"] == 300 and d[\"directories\"] == 8 and d[\"bytes\"] > 0, d'"
+check "inspect --ls" bash -c "'$shoal' inspect '$work/a.shoal' --ls class-003 | grep -q 'sample-0000003.bin'"
+check "inspect --ls --json" bash -c "'$shoal' inspect '$work/a.shoal' --ls / --json | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert len(d[\"entries\"]) == 7 and d[\"entries\"][0][\"type\"] == \"dir\", d'"
+
+echo changed >>"$data/class-001/sample-0000001.bin"
+rm "$data/class-002/sample-0000002.bin"
+echo new >"$data/class-002/new.txt"
+check "index again" "$shoal" index "file://$data" -o "$work/b.shoal" --quiet --no-compress
+check "diff" bash -c "'$shoal' diff '$work/a.shoal' '$work/b.shoal' | tail -1 | grep -qx '1 added, 1 removed, 1 changed'"
+check "diff json" bash -c "'$shoal' diff --json '$work/a.shoal' '$work/b.shoal' | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert d[\"added\"] == [\"class-002/new.txt\"] and d[\"removed\"] == [\"class-002/sample-0000002.bin\"], d'"
+
+# Bad input: a clear one-line error and exit code 1; usage errors exit 2.
+head -c 100 "$work/a.shoal" >"$work/truncated.shoal"
+expect_exit "truncated manifest" 1 "corrupt: manifest .*truncated" "$shoal" inspect "$work/truncated.shoal"
+printf 'XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX' >"$work/garbage.shoal"
+expect_exit "wrong magic" 1 "not a shoal manifest" "$shoal" inspect "$work/garbage.shoal"
+cp "$work/b.shoal" "$work/flipped.shoal"
+printf '\x01' | dd of="$work/flipped.shoal" bs=1 seek=200 conv=notrunc status=none
+expect_exit "flipped byte" 1 "checksum mismatch" "$shoal" inspect "$work/flipped.shoal"
+expect_exit "missing manifest" 1 "not_found: manifest" "$shoal" inspect "$work/none.shoal"
+expect_exit "missing source dir" 1 "bucket directory" "$shoal" index "file://$work/nope" -o "$work/x.shoal"
+expect_exit "bad source" 1 "not a bucket location" "$shoal" index "/relative" -o "$work/x.shoal"
+expect_exit "no credentials" 1 "no credentials" env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY \
+  -u OSS_ACCESS_KEY_ID -u OSS_ACCESS_KEY_SECRET "$shoal" ls s3://bucket --endpoint http://127.0.0.1:1
+expect_exit "unknown option" 2 "" "$shoal" index --bogus
+expect_exit "missing argument" 2 "required" "$shoal" inspect
+for cmd in ls stat cat generate index inspect diff; do
+  check "--help for $cmd" "$shoal" "$cmd" --help
+done
+
+echo "$passed passed, $failed failed"
+[[ $failed -eq 0 ]]
