@@ -31,6 +31,20 @@ uint64_t GetLe64(const uint8_t* p) {
   return v;
 }
 
+// A side table must be sorted by entry, in range, and carry its string.
+template <typename Table, typename Text>
+bool SideTableValid(const Table* table, uint32_t count, Text text) {
+  if (table == nullptr) return true;
+  bool first = true;
+  uint32_t last = 0;
+  for (const auto* o : *table) {
+    if (o->entry() >= count || (!first && o->entry() <= last) || text(o) == nullptr) return false;
+    last = o->entry();
+    first = false;
+  }
+  return true;
+}
+
 Status Corrupt(std::string_view origin, const std::string& what) {
   return Status(ErrorCode::kCorrupt, "manifest " + std::string(origin) + ": " + what);
 }
@@ -213,26 +227,11 @@ Status Manifest::Validate(std::string_view origin) {
     }
   }
   if (children_total != n - 1u) return Corrupt(origin, "entries are not a single tree");
-  uint32_t last = 0;
-  bool first = true;
-  if (const auto* overrides = root_->key_overrides()) {
-    for (const auto* o : *overrides) {
-      if (o->entry() >= n || (!first && o->entry() <= last) || o->key() == nullptr) {
-        return Corrupt(origin, "key override table is invalid");
-      }
-      last = o->entry();
-      first = false;
-    }
+  if (!SideTableValid(root_->key_overrides(), n, [](const auto* o) { return o->key(); })) {
+    return Corrupt(origin, "key override table is invalid");
   }
-  first = true;
-  if (const auto* overrides = root_->etag_overrides()) {
-    for (const auto* o : *overrides) {
-      if (o->entry() >= n || (!first && o->entry() <= last) || o->etag() == nullptr) {
-        return Corrupt(origin, "ETag override table is invalid");
-      }
-      last = o->entry();
-      first = false;
-    }
+  if (!SideTableValid(root_->etag_overrides(), n, [](const auto* o) { return o->etag(); })) {
+    return Corrupt(origin, "ETag override table is invalid");
   }
   entries_ = e;
   names_ = name_bytes;
