@@ -42,6 +42,8 @@ std::string_view ErrorCodeName(ErrorCode code) {
       return "permission";
     case ErrorCode::kUnsupported:
       return "unsupported";
+    case ErrorCode::kCancelled:
+      return "cancelled";
     case ErrorCode::kInternal:
       return "internal";
   }

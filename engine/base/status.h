@@ -31,6 +31,7 @@ enum class ErrorCode {
   kCorrupt,                // data failed validation (checksum, format)
   kPermission,             // local permission problem (e.g. loose credentials file)
   kUnsupported,            // not implemented for this backend
+  kCancelled,              // abandoned because its owner shut down
   kInternal,               // a bug in shoal
 };
 

@@ -19,7 +19,9 @@ class S3Store final : public ObjectStore {
  public:
   using Clock = std::function<int64_t()>;  // seconds since the epoch
 
-  // `transport` must outlive the store.
+  // `transport` must outlive the store. Completions call back into the
+  // store, so a transport with requests in flight must be shut down (which
+  // completes them) before the store is destroyed.
   S3Store(S3RequestBuilder builder, HttpTransport& transport, Clock clock = SystemClock());
 
   static Clock SystemClock();

@@ -1,0 +1,260 @@
+#include "engine/loop/event_loop.h"
+
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace shoal {
+namespace {
+
+// user_data values that are not Operation pointers.
+constexpr uint64_t kWakeupTag = 1;
+constexpr uint64_t kIgnoreTag = 2;  // completions of cancellation requests
+
+}  // namespace
+
+EventLoop::~EventLoop() {
+  Stop();
+  if (thread_.joinable()) thread_.join();
+  if (wake_fd_ >= 0) ::close(wake_fd_);
+}
+
+Status EventLoop::Start(unsigned queue_depth) {
+  // The eventfd lives as long as this object, so Post() from any thread can
+  // never write to a closed or reused descriptor.
+  wake_fd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  if (wake_fd_ < 0)
+    return Status(ErrorCode::kInternal, std::string("eventfd: ") + std::strerror(errno));
+  std::promise<Status> started;
+  std::future<Status> result = started.get_future();
+  thread_ = std::thread([this, queue_depth, &started] { ThreadMain(queue_depth, &started); });
+  Status s = result.get();
+  if (!s.ok()) {
+    thread_.join();
+  }
+  return s;
+}
+
+void EventLoop::Stop() {
+  if (!thread_.joinable()) return;
+  stopping_ = true;
+  if (wake_fd_ >= 0) {
+    uint64_t one = 1;
+    ssize_t n = ::write(wake_fd_, &one, sizeof(one));
+    (void)n;
+  }
+  if (InLoopThread()) return;  // from a callback: the loop exits after this batch
+  thread_.join();
+}
+
+void EventLoop::ThreadMain(unsigned queue_depth, std::promise<Status>* started) {
+  thread_id_ = std::this_thread::get_id();
+  io_uring_params params{};
+  params.flags = IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN;
+  int rc = io_uring_queue_init_params(queue_depth, &ring_, &params);
+  deferred_taskrun_ = rc == 0;
+  if (rc == -EINVAL) {  // kernels before 6.1
+    params = io_uring_params{};
+    rc = io_uring_queue_init_params(queue_depth, &ring_, &params);
+  }
+  if (rc < 0) {
+    exited_ = true;
+    started->set_value(
+        Status(ErrorCode::kInternal, std::string("io_uring_queue_init: ") + std::strerror(-rc)));
+    return;
+  }
+  ring_ready_ = true;
+  ArmWakeup();
+  started->set_value(Status::Ok());
+
+  while (!stopping_) {
+    RunDueTimers();
+    __kernel_timespec wait{};
+    __kernel_timespec* timeout = nullptr;
+    if (!timer_order_.empty()) {
+      auto delta = timer_order_.begin()->first - Clock::now();
+      auto ns =
+          std::max<int64_t>(0, std::chrono::duration_cast<std::chrono::nanoseconds>(delta).count());
+      wait.tv_sec = ns / 1000000000;
+      wait.tv_nsec = ns % 1000000000;
+      timeout = &wait;
+    }
+    io_uring_cqe* first = nullptr;
+    int wait_rc = io_uring_submit_and_wait_timeout(&ring_, &first, 1, timeout, nullptr);
+    if (wait_rc < 0 && wait_rc != -ETIME && wait_rc != -EINTR && wait_rc != -EAGAIN &&
+        wait_rc != -EBUSY) {
+      break;  // the ring is unusable; pending work is abandoned below
+    }
+    unsigned head;
+    unsigned count = 0;
+    io_uring_cqe* cqe;
+    io_uring_for_each_cqe(&ring_, head, cqe) {
+      Dispatch(cqe);
+      ++count;
+    }
+    io_uring_cq_advance(&ring_, count);
+  }
+
+  io_uring_queue_exit(&ring_);  // cancels whatever is still in flight
+  for (Operation* op : in_flight_) delete op;
+  in_flight_.clear();
+  polls_.clear();
+  timers_.clear();
+  timer_order_.clear();
+  exited_ = true;
+}
+
+io_uring_sqe* EventLoop::NextSqe() {
+  io_uring_sqe* sqe = io_uring_get_sqe(&ring_);
+  if (sqe == nullptr) {  // the submission queue is full: flush it
+    io_uring_submit(&ring_);
+    sqe = io_uring_get_sqe(&ring_);
+  }
+  return sqe;
+}
+
+EventLoop::Operation* EventLoop::NewOperation(std::function<void(int)> done) {
+  auto* op = new Operation{std::move(done)};
+  in_flight_.insert(op);
+  return op;
+}
+
+void EventLoop::ArmWakeup() {
+  io_uring_sqe* sqe = NextSqe();
+  io_uring_prep_read(sqe, wake_fd_, &wake_value_, sizeof(wake_value_), 0);
+  io_uring_sqe_set_data64(sqe, kWakeupTag);
+}
+
+void EventLoop::Post(Task task) {
+  if (stopping_) return;
+  {
+    std::lock_guard lock(posted_mu_);
+    posted_.push_back(std::move(task));
+  }
+  uint64_t one = 1;
+  if (wake_fd_ >= 0) {
+    ssize_t n = ::write(wake_fd_, &one, sizeof(one));
+    (void)n;  // EAGAIN only if the counter is saturated: the loop is awake anyway
+  }
+}
+
+bool EventLoop::RunSync(Task task) {
+  if (InLoopThread()) {
+    task();
+    return true;
+  }
+  auto done = std::make_shared<std::promise<void>>();
+  std::future<void> finished = done->get_future();
+  Post([task = std::move(task), done] {
+    task();
+    done->set_value();
+  });
+  while (finished.wait_for(std::chrono::milliseconds(20)) != std::future_status::ready) {
+    if (exited_) return finished.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
+  }
+  return true;
+}
+
+void EventLoop::DrainPosted() {
+  std::vector<Task> tasks;
+  {
+    std::lock_guard lock(posted_mu_);
+    tasks.swap(posted_);
+  }
+  for (Task& t : tasks) {
+    if (stopping_) return;
+    t();
+  }
+}
+
+void EventLoop::RunAfter(std::chrono::milliseconds delay, std::function<void()> task) {
+  if (InLoopThread()) {
+    AddTimer(delay, std::move(task));
+    return;
+  }
+  Post([this, delay, task = std::move(task)]() mutable { AddTimer(delay, std::move(task)); });
+}
+
+EventLoop::TimerId EventLoop::AddTimer(std::chrono::milliseconds delay, Task task) {
+  const TimerId id = next_timer_++;
+  const Clock::time_point when = Clock::now() + delay;
+  timer_order_.emplace(when, id);
+  timers_.emplace(id, std::make_pair(when, std::move(task)));
+  return id;
+}
+
+void EventLoop::CancelTimer(TimerId id) {
+  auto it = timers_.find(id);
+  if (it == timers_.end()) return;
+  auto range = timer_order_.equal_range(it->second.first);
+  for (auto o = range.first; o != range.second; ++o) {
+    if (o->second == id) {
+      timer_order_.erase(o);
+      break;
+    }
+  }
+  timers_.erase(it);
+}
+
+void EventLoop::RunDueTimers() {
+  const Clock::time_point now = Clock::now();
+  while (!timer_order_.empty() && timer_order_.begin()->first <= now && !stopping_) {
+    TimerId id = timer_order_.begin()->second;
+    timer_order_.erase(timer_order_.begin());
+    auto it = timers_.find(id);
+    if (it == timers_.end()) continue;
+    Task task = std::move(it->second.second);
+    timers_.erase(it);
+    task();
+  }
+}
+
+EventLoop::PollId EventLoop::PollOnce(int fd, uint32_t events, std::function<void(int)> done) {
+  Operation* op = NewOperation(std::move(done));
+  op->poll = next_poll_++;
+  polls_[op->poll] = op;
+  io_uring_sqe* sqe = NextSqe();
+  io_uring_prep_poll_add(sqe, fd, events);
+  io_uring_sqe_set_data(sqe, op);
+  return op->poll;
+}
+
+void EventLoop::CancelPoll(PollId id) {
+  auto it = polls_.find(id);
+  if (it == polls_.end()) return;
+  Operation* op = it->second;
+  polls_.erase(it);
+  op->cancelled = true;
+  io_uring_sqe* sqe = NextSqe();
+  io_uring_prep_poll_remove(sqe, reinterpret_cast<uint64_t>(op));
+  io_uring_sqe_set_data64(sqe, kIgnoreTag);
+}
+
+void EventLoop::Read(int fd, void* buffer, size_t length, uint64_t offset,
+                     std::function<void(int)> done) {
+  Operation* op = NewOperation(std::move(done));
+  io_uring_sqe* sqe = NextSqe();
+  io_uring_prep_read(sqe, fd, buffer, static_cast<unsigned>(length), offset);
+  io_uring_sqe_set_data(sqe, op);
+}
+
+void EventLoop::Dispatch(io_uring_cqe* cqe) {
+  const uint64_t tag = io_uring_cqe_get_data64(cqe);
+  if (tag == kIgnoreTag) return;
+  if (tag == kWakeupTag) {
+    if (!stopping_) {
+      ArmWakeup();
+      DrainPosted();
+    }
+    return;
+  }
+  auto* op = static_cast<Operation*>(io_uring_cqe_get_data(cqe));
+  in_flight_.erase(op);
+  std::unique_ptr<Operation> owned(op);
+  if (op->poll != 0 && !op->cancelled) polls_.erase(op->poll);
+  if (!op->cancelled && !stopping_) op->done(cqe->res);
+}
+
+}  // namespace shoal
