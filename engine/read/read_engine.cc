@@ -1,0 +1,291 @@
+#include "engine/read/read_engine.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace shoal {
+
+ReadEngine::ReadEngine(EventLoop& loop, ObjectStore& store, const FileCatalog& catalog,
+                       ReadEngineOptions options)
+    : loop_(loop),
+      store_(store),
+      catalog_(catalog),
+      options_(options),
+      window_(std::max<size_t>(1, options.initial_window)) {}
+
+void ReadEngine::Read(uint32_t entry, uint64_t offset, uint64_t length, ReadCallback done) {
+  if (loop_.InLoopThread()) {
+    ReadOnLoop(entry, offset, length, std::move(done));
+    return;
+  }
+  auto shared = std::make_shared<ReadCallback>(std::move(done));
+  loop_.Post([this, entry, offset, length, shared] {
+    ReadOnLoop(entry, offset, length, std::move(*shared));
+  });
+}
+
+void ReadEngine::Hint(std::vector<uint32_t> entries) {
+  auto shared = std::make_shared<std::vector<uint32_t>>(std::move(entries));
+  loop_.Post([this, shared] {
+    hints_ = std::move(*shared);
+    next_hint_ = 0;
+    PumpHints();
+  });
+}
+
+ReadStats ReadEngine::Stats() {
+  ReadStats copy;
+  loop_.RunSync([&] {
+    stats_.bytes_in_use = used_;
+    stats_.window = window_;
+    copy = stats_;
+  });
+  return copy;
+}
+
+uint64_t ReadEngine::PartBytes(const FileRef& file, uint32_t part) const {
+  const uint64_t start = static_cast<uint64_t>(part) * options_.part_size;
+  if (start >= file.size) return 0;
+  return std::min(options_.part_size, file.size - start);
+}
+
+void ReadEngine::ReadOnLoop(uint32_t entry, uint64_t offset, uint64_t length, ReadCallback done) {
+  FileRef file;
+  if (!catalog_.File(entry, &file)) {
+    done(Status(ErrorCode::kInvalidArgument, "entry " + std::to_string(entry) + " is not a file"));
+    return;
+  }
+  if (offset >= file.size || length == 0) {
+    done(std::string_view());
+    return;
+  }
+  length = std::min(length, file.size - offset);
+  if (options_.direct) {
+    ReadDirect(file, offset, length, std::move(done));
+    return;
+  }
+  // The first read of a file's start moves the next-files window along.
+  const PartKey first{entry, 0};
+  auto it = parts_.find(first);
+  const bool first_touch = offset < options_.part_size && (it == parts_.end() || !it->second.read);
+  Gather(file, offset, length, std::move(done));
+  if (first_touch) Prefetch(entry);
+}
+
+void ReadEngine::ReadDirect(const FileRef& file, uint64_t offset, uint64_t length,
+                            ReadCallback done) {
+  ++stats_.requests;
+  ++stats_.cache_misses;
+  GetRequest request{file.key, ByteRange{offset, length}, file.etag};
+  store_.Get(std::move(request), [this, done = std::move(done)](Result<GetResult> r) {
+    if (!r.ok()) {
+      ++stats_.errors;
+      if (r.status().code() == ErrorCode::kPreconditionFailed) ++stats_.stale_objects;
+      done(r.status());
+      return;
+    }
+    stats_.bytes_fetched += r->data.size();
+    done(std::string_view(r->data));
+  });
+}
+
+void ReadEngine::Gather(const FileRef& file, uint64_t offset, uint64_t length, ReadCallback done) {
+  const uint32_t first = static_cast<uint32_t>(offset / options_.part_size);
+  const uint32_t last = static_cast<uint32_t>((offset + length - 1) / options_.part_size);
+  if (first == last) {
+    const uint64_t in_part = offset - static_cast<uint64_t>(first) * options_.part_size;
+    WithPart(file, first, [done = std::move(done), in_part, length](const auto& part) {
+      if (!part.ok()) {
+        done(part.status());
+        return;
+      }
+      const std::string& data = **part;
+      if (in_part >= data.size()) {
+        done(std::string_view());
+        return;
+      }
+      done(std::string_view(data).substr(in_part, length));
+    });
+  } else {
+    struct Pending {
+      std::string buffer;
+      size_t remaining;
+      Status error;
+      ReadCallback done;
+    };
+    auto pending = std::make_shared<Pending>();
+    pending->buffer.resize(length);
+    pending->remaining = last - first + 1;
+    pending->done = std::move(done);
+    for (uint32_t p = first; p <= last; ++p) {
+      const uint64_t part_start = static_cast<uint64_t>(p) * options_.part_size;
+      WithPart(file, p, [pending, part_start, offset, length](const auto& part) {
+        if (!part.ok()) {
+          if (pending->error.ok()) pending->error = part.status();
+        } else {
+          const std::string& data = **part;
+          const uint64_t from = std::max(offset, part_start);
+          const uint64_t to = std::min(offset + length, part_start + data.size());
+          if (to > from)
+            std::memcpy(pending->buffer.data() + (from - offset), data.data() + (from - part_start),
+                        to - from);
+        }
+        if (--pending->remaining > 0) return;
+        if (!pending->error.ok()) {
+          pending->done(pending->error);
+        } else {
+          pending->done(std::string_view(pending->buffer));
+        }
+      });
+    }
+  }
+  // Sequential readahead within a large file: the next two parts.
+  for (uint32_t p = last + 1; p <= last + 2 && PartBytes(file, p) > 0; ++p) {
+    if (parts_.count(PartKey{file.entry, p}) == 0 && !Fetch(file, p, /*prefetch=*/true)) break;
+  }
+}
+
+void ReadEngine::MarkRead(const PartKey& key, Part& part) {
+  if (part.read) return;
+  part.read = true;
+  if (part.prefetched) {
+    ++stats_.prefetch_hits;
+    window_ = std::min(options_.max_window, window_ * 2);
+  }
+  if (part.ready) lru_read_.splice(lru_read_.end(), lru_unread_, part.lru);
+  (void)key;
+}
+
+void ReadEngine::WithPart(
+    const FileRef& file, uint32_t part_index,
+    std::function<void(const Result<std::shared_ptr<const std::string>>&)> done) {
+  const PartKey key{file.entry, part_index};
+  auto it = parts_.find(key);
+  if (it != parts_.end()) {
+    Part& part = it->second;
+    MarkRead(key, part);
+    if (part.ready) {
+      ++stats_.cache_hits;
+      lru_read_.splice(lru_read_.end(), lru_read_, part.lru);  // most recent
+      std::shared_ptr<const std::string> data = part.data;
+      done(data);
+      PumpHints();
+      return;
+    }
+    ++stats_.cache_misses;
+    part.waiters.push_back(std::move(done));
+    return;
+  }
+  ++stats_.cache_misses;
+  ++generation_;
+  Fetch(file, part_index, /*prefetch=*/false);
+  it = parts_.find(key);
+  if (it == parts_.end()) {  // cannot happen for demand fetches; be safe
+    done(Status(ErrorCode::kInternal, "read of " + file.key + " was not started"));
+    return;
+  }
+  it->second.read = true;
+  it->second.waiters.push_back(std::move(done));
+}
+
+bool ReadEngine::Reserve(uint64_t bytes, bool prefetch) {
+  while (used_ + bytes > options_.memory_budget && !lru_read_.empty()) Evict(lru_read_);
+  if (!prefetch) {
+    while (used_ + bytes > options_.memory_budget && !lru_unread_.empty()) Evict(lru_unread_);
+    return true;  // a read always proceeds, even over budget (parts in flight)
+  }
+  while (used_ + bytes > options_.memory_budget && !lru_unread_.empty()) {
+    auto oldest = parts_.find(lru_unread_.front());
+    if (oldest != parts_.end() && oldest->second.generation + 1 >= generation_) break;
+    Evict(lru_unread_);  // stale: prefetched before the reader moved on twice
+  }
+  return used_ + bytes <= options_.memory_budget;
+}
+
+void ReadEngine::Evict(std::list<PartKey>& from) {
+  const PartKey key = from.front();
+  from.pop_front();
+  auto it = parts_.find(key);
+  if (it == parts_.end()) return;
+  if (it->second.prefetched && !it->second.read) {
+    stats_.prefetch_wasted_bytes += it->second.bytes;
+    window_ = std::max<size_t>(1, window_ / 2);
+  }
+  used_ -= it->second.bytes;
+  parts_.erase(it);
+}
+
+bool ReadEngine::Fetch(const FileRef& file, uint32_t part_index, bool prefetch) {
+  const uint64_t bytes = PartBytes(file, part_index);
+  if (!Reserve(bytes, prefetch)) return false;
+  const PartKey key{file.entry, part_index};
+  Part& part = parts_[key];
+  part.bytes = bytes;
+  part.prefetched = prefetch;
+  part.generation = generation_;
+  used_ += bytes;
+  stats_.peak_bytes_in_use = std::max(stats_.peak_bytes_in_use, used_);
+  ++stats_.requests;
+  if (prefetch) ++stats_.prefetched_parts;
+
+  GetRequest request;
+  request.key = file.key;
+  request.if_match = file.etag;
+  if (file.size > options_.part_size) {
+    request.range = ByteRange{static_cast<uint64_t>(part_index) * options_.part_size, bytes};
+  }
+  store_.Get(std::move(request),
+             [this, key](Result<GetResult> r) { OnFetched(key, std::move(r)); });
+  return true;
+}
+
+void ReadEngine::OnFetched(PartKey key, Result<GetResult> result) {
+  auto it = parts_.find(key);
+  if (it == parts_.end()) return;
+  Part& part = it->second;
+  auto waiters = std::move(part.waiters);
+  part.waiters.clear();
+  if (!result.ok()) {
+    ++stats_.errors;
+    if (result.status().code() == ErrorCode::kPreconditionFailed) ++stats_.stale_objects;
+    used_ -= part.bytes;
+    parts_.erase(it);
+    for (auto& w : waiters) w(result.status());
+    PumpHints();
+    return;
+  }
+  stats_.bytes_fetched += result->data.size();
+  used_ = used_ - part.bytes + result->data.size();
+  part.bytes = result->data.size();
+  part.data = std::make_shared<const std::string>(std::move(result->data));
+  part.ready = true;
+  std::list<PartKey>& list = part.read ? lru_read_ : lru_unread_;
+  part.lru = list.insert(list.end(), key);
+  std::shared_ptr<const std::string> data = part.data;
+  for (auto& w : waiters) w(data);
+  PumpHints();
+}
+
+void ReadEngine::Prefetch(uint32_t entry) {
+  for (uint32_t next : catalog_.NextFiles(entry, window_)) {
+    if (parts_.count(PartKey{next, 0}) != 0) continue;
+    FileRef file;
+    if (!catalog_.File(next, &file) || file.size == 0) continue;
+    if (!Fetch(file, 0, /*prefetch=*/true)) break;  // backpressure: the budget is full
+  }
+}
+
+void ReadEngine::PumpHints() {
+  while (next_hint_ < hints_.size()) {
+    const uint32_t entry = hints_[next_hint_];
+    FileRef file;
+    if (parts_.count(PartKey{entry, 0}) != 0 || !catalog_.File(entry, &file) || file.size == 0) {
+      ++next_hint_;
+      continue;
+    }
+    if (!Fetch(file, 0, /*prefetch=*/true)) return;  // resumes when memory frees up
+    ++next_hint_;
+  }
+}
+
+}  // namespace shoal

@@ -1,0 +1,152 @@
+// ReadEngine: answers reads of manifest entries from memory, fetching and
+// prefetching objects within one memory budget.
+//
+// Design (after mountpoint-s3's prefetcher, adapted to many small files):
+//  - The unit of caching is a part: a whole object when it is no larger than
+//    `part_size`, else one `part_size` range of it. Concurrent reads of the
+//    same part share one request (single flight).
+//  - Every GET carries If-Match with the manifest's ETag, so a changed object
+//    fails with kPreconditionFailed instead of mixing versions.
+//  - One byte budget covers cached parts and parts being fetched, prefetched
+//    or not. The least recently used unpinned part is evicted; prefetch
+//    stops (backpressure) rather than exceed the budget.
+//  - "Next files": the first read of file i schedules its following siblings
+//    in manifest order. The window starts small, doubles when a prefetched
+//    file is read, and halves when one is evicted unread. Unread prefetches
+//    are protected from other prefetches until the reader has missed twice
+//    since they were made; then they are stale and may be evicted.
+//  - Order hints: an explicit list of entries is prefetched in exactly that
+//    order, ahead of the next-files policy (shuffled training epochs).
+//  - Direct mode: no cache and no prefetch; each read is one ranged GET.
+//
+// Threading: every method may be called from any thread; all state lives on
+// the EventLoop thread. Callbacks run on the loop thread and must not block.
+// The ObjectStore's callbacks must also arrive on the loop thread (the
+// io_uring transport does this; so do inline-completing stores called there).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <list>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/loop/event_loop.h"
+#include "engine/store/object_store.h"
+
+namespace shoal {
+
+// What the engine needs to know about a file; the manifest supplies it.
+struct FileRef {
+  uint32_t entry = 0;
+  std::string key;
+  std::string etag;
+  uint64_t size = 0;
+};
+
+// The engine's view of the snapshot: file identity and sibling order.
+class FileCatalog {
+ public:
+  virtual ~FileCatalog() = default;
+  virtual bool File(uint32_t entry, FileRef* out) const = 0;  // false for directories
+  // The files after `entry` in its directory, in manifest order, at most `limit`.
+  virtual std::vector<uint32_t> NextFiles(uint32_t entry, size_t limit) const = 0;
+};
+
+struct ReadEngineOptions {
+  uint64_t memory_budget = 1ull << 30;  // bytes for cached and in-flight parts
+  uint64_t part_size = 8ull << 20;
+  bool direct = false;
+  size_t initial_window = 4;  // files prefetched after the first read
+  size_t max_window = 256;
+};
+
+struct ReadStats {
+  uint64_t requests = 0;  // GETs issued
+  uint64_t bytes_fetched = 0;
+  uint64_t cache_hits = 0;  // reads answered without waiting for a GET
+  uint64_t cache_misses = 0;
+  uint64_t prefetched_parts = 0;       // parts fetched ahead of a read
+  uint64_t prefetch_hits = 0;          // prefetched parts that were then read
+  uint64_t prefetch_wasted_bytes = 0;  // prefetched parts evicted unread
+  uint64_t stale_objects = 0;          // ETag no longer matched
+  uint64_t errors = 0;
+  uint64_t bytes_in_use = 0;  // now
+  uint64_t peak_bytes_in_use = 0;
+  size_t window = 0;  // next-files window now
+};
+
+class ReadEngine {
+ public:
+  // Reads get the bytes as a view valid only during the callback.
+  using ReadCallback = std::function<void(Result<std::string_view>)>;
+
+  // `loop`, `store` and `catalog` must outlive the engine.
+  ReadEngine(EventLoop& loop, ObjectStore& store, const FileCatalog& catalog,
+             ReadEngineOptions options);
+
+  void Read(uint32_t entry, uint64_t offset, uint64_t length, ReadCallback done);
+  // Prefetch these files next, in this order.
+  void Hint(std::vector<uint32_t> entries);
+  ReadStats Stats();  // blocks briefly for the loop thread
+
+ private:
+  struct PartKey {
+    uint32_t entry;
+    uint32_t part;
+    bool operator<(const PartKey& o) const {
+      return entry != o.entry ? entry < o.entry : part < o.part;
+    }
+  };
+  struct Part {
+    bool ready = false;
+    bool prefetched = false;  // fetched ahead of any read
+    bool read = false;        // a read has used it
+    uint64_t bytes = 0;       // reserved against the budget
+    uint64_t generation = 0;  // the demand-miss count when it was fetched
+    std::shared_ptr<const std::string> data;
+    std::vector<std::function<void(const Result<std::shared_ptr<const std::string>>&)>> waiters;
+    std::list<PartKey>::iterator lru;  // valid when ready
+  };
+
+  void ReadOnLoop(uint32_t entry, uint64_t offset, uint64_t length, ReadCallback done);
+  void ReadDirect(const FileRef& file, uint64_t offset, uint64_t length, ReadCallback done);
+  void Gather(const FileRef& file, uint64_t offset, uint64_t length, ReadCallback done);
+  // Calls `done` once the part is in memory (or failed).
+  void WithPart(const FileRef& file, uint32_t part,
+                std::function<void(const Result<std::shared_ptr<const std::string>>&)> done);
+  bool Fetch(const FileRef& file, uint32_t part, bool prefetch);
+  void OnFetched(PartKey key, Result<GetResult> result);
+  bool Reserve(uint64_t bytes, bool prefetch);
+  void Evict(std::list<PartKey>& from);
+  void MarkRead(const PartKey& key, Part& part);
+  void Prefetch(uint32_t entry);
+  void PumpHints();
+  uint64_t PartBytes(const FileRef& file, uint32_t part) const;
+
+  EventLoop& loop_;
+  ObjectStore& store_;
+  const FileCatalog& catalog_;
+  const ReadEngineOptions options_;
+
+  // Loop-thread state.
+  std::map<PartKey, Part> parts_;
+  // Ready parts by recency (front = least recent). Prefetched parts that
+  // nobody has read yet are kept apart: prefetching never evicts them, so a
+  // long hint list cannot push out the files about to be read.
+  std::list<PartKey> lru_read_;
+  std::list<PartKey> lru_unread_;
+  uint64_t used_ = 0;
+  // Advances on every demand miss. A prefetched part still unread two misses
+  // later is stale: the reader went elsewhere, so prefetching may evict it.
+  uint64_t generation_ = 0;
+  std::vector<uint32_t> hints_;
+  size_t next_hint_ = 0;
+  size_t window_;
+  ReadStats stats_;
+};
+
+}  // namespace shoal

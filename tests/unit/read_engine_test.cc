@@ -1,0 +1,235 @@
+// The read engine's policies against an in-memory fake store: single
+// flight, the next-files window, the memory budget, If-Match, order hints
+// and direct mode.
+#include "engine/read/read_engine.h"
+
+#include <gtest/gtest.h>
+
+#include <future>
+#include <map>
+#include <mutex>
+
+namespace shoal {
+namespace {
+
+// Holds objects in memory; completes each GET on the loop on a later turn,
+// like a real transport, and records what was asked for.
+class FakeStore final : public ObjectStore {
+ public:
+  explicit FakeStore(EventLoop& loop) : loop_(loop) {}
+  std::string Describe() const override { return "fake://"; }
+  void Put(PutRequest r, Callback<PutResult> done) override {
+    objects_[r.key] = r.data;
+    done(PutResult{Etag(r.key)});
+  }
+  std::string Etag(const std::string& key) {
+    return "etag-" + std::to_string(objects_[key].size()) + "-" + objects_[key].substr(0, 4);
+  }
+  void Get(GetRequest r, Callback<GetResult> done) override {
+    gets.push_back(r.key);
+    if (r.range) ranged++;
+    loop_.Post([this, r, done] {
+      auto it = objects_.find(r.key);
+      if (it == objects_.end()) return done(Status(ErrorCode::kNotFound, r.key));
+      if (!r.if_match.empty() && r.if_match != Etag(r.key)) {
+        return done(Status(ErrorCode::kPreconditionFailed, r.key + " changed"));
+      }
+      GetResult g;
+      g.data = r.range ? it->second.substr(r.range->offset, r.range->length) : it->second;
+      g.info.size = it->second.size();
+      done(std::move(g));
+    });
+  }
+  void List(ListRequest, Callback<ListPage>) override {}
+  void Head(std::string, Callback<ObjectInfo>) override {}
+  void Delete(std::string, Callback<Done>) override {}
+  void Copy(CopyRequest, Callback<PutResult>) override {}
+  void CreateMultipart(std::string, Callback<std::string>) override {}
+  void UploadPart(UploadPartRequest, Callback<CompletedPart>) override {}
+  void CompleteMultipart(CompleteMultipartRequest, Callback<PutResult>) override {}
+  void AbortMultipart(std::string, std::string, Callback<Done>) override {}
+  void ListMultipartUploads(ListUploadsRequest, Callback<ListUploadsPage>) override {}
+
+  std::map<std::string, std::string> objects_;
+  std::vector<std::string> gets;  // loop thread only
+  int ranged = 0;
+
+ private:
+  EventLoop& loop_;
+};
+
+// Files 1..n in one directory, in order.
+class FakeCatalog final : public FileCatalog {
+ public:
+  FakeCatalog(FakeStore& store, int files, size_t size) {
+    for (int i = 1; i <= files; ++i) {
+      std::string key = "f" + std::to_string(1000 + i);
+      std::string data(size, static_cast<char>('a' + i % 26));
+      data[0] = static_cast<char>(i);
+      store.objects_[key] = data;
+      refs_.push_back(FileRef{static_cast<uint32_t>(i), key, store.Etag(key), size});
+    }
+  }
+  bool File(uint32_t entry, FileRef* out) const override {
+    if (entry == 0 || entry > refs_.size()) return false;
+    *out = refs_[entry - 1];
+    return true;
+  }
+  std::vector<uint32_t> NextFiles(uint32_t entry, size_t limit) const override {
+    std::vector<uint32_t> out;
+    for (uint32_t e = entry + 1; e <= refs_.size() && out.size() < limit; ++e) out.push_back(e);
+    return out;
+  }
+  std::vector<FileRef> refs_;
+};
+
+class ReadEngineTest : public ::testing::Test {
+ protected:
+  void SetUp() override { ASSERT_TRUE(loop_.Start().ok()); }
+  void TearDown() override { loop_.Stop(); }
+
+  // Reads a whole file and returns its bytes (or the error text).
+  std::string ReadAll(ReadEngine& engine, uint32_t entry, uint64_t size) {
+    std::promise<std::string> got;
+    engine.Read(entry, 0, size, [&](Result<std::string_view> r) {
+      got.set_value(r.ok() ? std::string(*r) : "ERROR " + r.status().ToString());
+    });
+    return got.get_future().get();
+  }
+  std::vector<std::string> Gets() {
+    std::vector<std::string> copy;
+    loop_.RunSync([&] { copy = store_.gets; });
+    return copy;
+  }
+
+  EventLoop loop_;
+  FakeStore store_{loop_};
+};
+
+TEST_F(ReadEngineTest, ConcurrentReadsOfOneFileShareOneRequest) {
+  FakeCatalog catalog(store_, 3, 5000);
+  ReadEngineOptions options;
+  options.initial_window = 1;
+  ReadEngine engine(loop_, store_, catalog, options);
+  std::atomic<int> ok{0};
+  std::promise<void> done;
+  loop_.Post([&] {
+    for (int i = 0; i < 10; ++i) {
+      engine.Read(1, static_cast<uint64_t>(i) * 100, 100, [&](Result<std::string_view> r) {
+        if (r.ok() && r->size() == 100) ok++;
+        if (ok == 10) done.set_value();
+      });
+    }
+  });
+  ASSERT_EQ(done.get_future().wait_for(std::chrono::seconds(10)), std::future_status::ready);
+  std::vector<std::string> gets = Gets();
+  EXPECT_EQ(std::count(gets.begin(), gets.end(), "f1001"), 1);
+}
+
+TEST_F(ReadEngineTest, NextFilesWindowGrowsWhilePrefetchesAreUsed) {
+  FakeCatalog catalog(store_, 60, 1000);
+  ReadEngineOptions options;
+  options.initial_window = 2;
+  options.max_window = 16;
+  ReadEngine engine(loop_, store_, catalog, options);
+  for (uint32_t e = 1; e <= 30; ++e) {
+    ASSERT_EQ(ReadAll(engine, e, 1000), store_.objects_[catalog.refs_[e - 1].key]);
+  }
+  ReadStats s = engine.Stats();
+  EXPECT_EQ(s.window, 16u);  // grew from 2 to the maximum
+  EXPECT_GE(s.prefetch_hits, 28u);
+  EXPECT_GE(s.cache_hits, 20u);  // most reads found their file already there
+  EXPECT_EQ(s.prefetch_wasted_bytes, 0u);
+  // Each file was fetched once, prefetched ahead of its read.
+  std::vector<std::string> gets = Gets();
+  EXPECT_EQ(std::set<std::string>(gets.begin(), gets.end()).size(), gets.size());
+}
+
+TEST_F(ReadEngineTest, WindowShrinksWhenPrefetchesAreEvictedUnread) {
+  FakeCatalog catalog(store_, 200, 1000);
+  ReadEngineOptions options;
+  options.memory_budget = 8000;  // room for 8 files
+  options.initial_window = 64;
+  options.max_window = 64;
+  ReadEngine engine(loop_, store_, catalog, options);
+  // Jump around so that prefetched neighbours are never read.
+  for (uint32_t e : {1u, 100u, 50u, 150u, 10u, 190u}) ReadAll(engine, e, 1000);
+  ReadStats s = engine.Stats();
+  EXPECT_LT(s.window, 64u);
+  EXPECT_GT(s.prefetch_wasted_bytes, 0u);
+}
+
+TEST_F(ReadEngineTest, MemoryStaysWithinBudgetOverTenTimesTheBudget) {
+  FakeCatalog catalog(store_, 500, 2000);  // 1,000,000 bytes
+  ReadEngineOptions options;
+  options.memory_budget = 100000;  // a tenth of the data
+  options.initial_window = 8;
+  ReadEngine engine(loop_, store_, catalog, options);
+  for (uint32_t e = 1; e <= 500; ++e) {
+    ASSERT_EQ(ReadAll(engine, e, 2000), store_.objects_[catalog.refs_[e - 1].key]) << e;
+  }
+  ReadStats s = engine.Stats();
+  EXPECT_LE(s.peak_bytes_in_use, options.memory_budget);
+  EXPECT_LE(s.bytes_in_use, options.memory_budget);
+  EXPECT_GT(s.prefetch_hits, 400u);  // backpressure slowed prefetch but did not stop it
+}
+
+TEST_F(ReadEngineTest, ChangedObjectFailsWithPreconditionFailed) {
+  FakeCatalog catalog(store_, 2, 100);
+  ReadEngineOptions options;
+  options.initial_window = 1;
+  ReadEngine engine(loop_, store_, catalog, options);
+  loop_.RunSync([&] { store_.objects_["f1002"] = "different contents now"; });
+  std::string got = ReadAll(engine, 2, 100);
+  EXPECT_NE(got.find("precondition_failed"), std::string::npos) << got;
+  EXPECT_EQ(engine.Stats().stale_objects, 1u);
+}
+
+TEST_F(ReadEngineTest, OrderHintsArePrefetchedInExactlyThatOrder) {
+  FakeCatalog catalog(store_, 20, 100);
+  ReadEngineOptions options;
+  options.initial_window = 1;
+  options.max_window = 1;
+  ReadEngine engine(loop_, store_, catalog, options);
+  std::vector<uint32_t> order = {17, 3, 11, 5, 20, 1, 8};
+  engine.Hint(order);
+  loop_.RunSync([] {});
+  std::vector<std::string> gets = Gets();
+  ASSERT_GE(gets.size(), order.size());
+  for (size_t i = 0; i < order.size(); ++i) {
+    EXPECT_EQ(gets[i], catalog.refs_[order[i] - 1].key) << i;
+  }
+  for (uint32_t e : order) ReadAll(engine, e, 100);
+  EXPECT_GE(engine.Stats().prefetch_hits, order.size());
+}
+
+TEST_F(ReadEngineTest, DirectModeFetchesExactlyWhatIsRead) {
+  FakeCatalog catalog(store_, 5, 10000);
+  ReadEngineOptions options;
+  options.direct = true;
+  ReadEngine engine(loop_, store_, catalog, options);
+  std::promise<std::string> got;
+  engine.Read(2, 500, 100, [&](Result<std::string_view> r) { got.set_value(std::string(*r)); });
+  EXPECT_EQ(got.get_future().get(), store_.objects_["f1002"].substr(500, 100));
+  ReadAll(engine, 2, 10000);
+  ReadStats s = engine.Stats();
+  EXPECT_EQ(s.requests, 2u);  // no cache: the second read fetched again
+  EXPECT_EQ(s.prefetched_parts, 0u);
+  EXPECT_EQ(s.bytes_in_use, 0u);
+  loop_.RunSync([&] { EXPECT_EQ(store_.ranged, 2); });
+}
+
+TEST_F(ReadEngineTest, LargeFilesAreReadInPartsAcrossBoundaries) {
+  FakeCatalog catalog(store_, 1, 10000);
+  ReadEngineOptions options;
+  options.part_size = 4096;
+  ReadEngine engine(loop_, store_, catalog, options);
+  std::promise<std::string> got;
+  engine.Read(1, 4000, 5000, [&](Result<std::string_view> r) { got.set_value(std::string(*r)); });
+  EXPECT_EQ(got.get_future().get(), store_.objects_["f1001"].substr(4000, 5000));
+  EXPECT_EQ(ReadAll(engine, 1, 10000), store_.objects_["f1001"]);
+  loop_.RunSync([&] { EXPECT_EQ(store_.ranged, 3); });  // parts 0, 1, 2 fetched once each
+}
+
+}  // namespace
+}  // namespace shoal
