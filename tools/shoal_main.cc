@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   shoal::cli::AddIndexCommand(app, exit_code);
   shoal::cli::AddInspectCommand(app, exit_code);
   shoal::cli::AddDiffCommand(app, exit_code);
+  shoal::cli::AddBenchReadCommand(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -13,20 +13,42 @@ ReadEngine::ReadEngine(EventLoop& loop, ObjectStore& store, const FileCatalog& c
       options_(options),
       window_(std::max<size_t>(1, options.initial_window)) {}
 
+ReadEngine::~ReadEngine() {
+  if (!loop_.RunSync([this] { Shutdown(); })) Shutdown();  // the loop has exited: no race
+}
+
+void ReadEngine::Shutdown() {
+  alive_.reset();
+  auto parts = std::move(parts_);
+  parts_.clear();
+  lru_read_.clear();
+  lru_unread_.clear();
+  for (auto& [key, part] : parts) {
+    for (auto& waiter : part.waiters) {
+      waiter(Status(ErrorCode::kCancelled, "the read engine shut down during the read"));
+    }
+  }
+}
+
 void ReadEngine::Read(uint32_t entry, uint64_t offset, uint64_t length, ReadCallback done) {
   if (loop_.InLoopThread()) {
     ReadOnLoop(entry, offset, length, std::move(done));
     return;
   }
   auto shared = std::make_shared<ReadCallback>(std::move(done));
-  loop_.Post([this, entry, offset, length, shared] {
+  loop_.Post([this, alive = std::weak_ptr<int>(alive_), entry, offset, length, shared] {
+    if (alive.expired()) {
+      (*shared)(Status(ErrorCode::kCancelled, "the read engine has shut down"));
+      return;
+    }
     ReadOnLoop(entry, offset, length, std::move(*shared));
   });
 }
 
 void ReadEngine::Hint(std::vector<uint32_t> entries) {
   auto shared = std::make_shared<std::vector<uint32_t>>(std::move(entries));
-  loop_.Post([this, shared] {
+  loop_.Post([this, alive = std::weak_ptr<int>(alive_), shared] {
+    if (alive.expired()) return;
     hints_ = std::move(*shared);
     next_hint_ = 0;
     PumpHints();
@@ -68,8 +90,12 @@ void ReadEngine::ReadOnLoop(uint32_t entry, uint64_t offset, uint64_t length, Re
   const PartKey first{entry, 0};
   auto it = parts_.find(first);
   const bool first_touch = offset < options_.part_size && (it == parts_.end() || !it->second.read);
+  if (first_touch) {
+    if (consumed_.size() <= entry) consumed_.resize(static_cast<size_t>(entry) + 1, false);
+    consumed_[entry] = true;
+  }
   Gather(file, offset, length, std::move(done));
-  if (first_touch) Prefetch(entry);
+  if (first_touch && next_hint_ >= hints_.size()) Prefetch(entry);
 }
 
 void ReadEngine::ReadDirect(const FileRef& file, uint64_t offset, uint64_t length,
@@ -77,7 +103,12 @@ void ReadEngine::ReadDirect(const FileRef& file, uint64_t offset, uint64_t lengt
   ++stats_.requests;
   ++stats_.cache_misses;
   GetRequest request{file.key, ByteRange{offset, length}, file.etag};
-  store_.Get(std::move(request), [this, done = std::move(done)](Result<GetResult> r) {
+  store_.Get(std::move(request), [this, alive = std::weak_ptr<int>(alive_),
+                                  done = std::move(done)](Result<GetResult> r) {
+    if (alive.expired()) {
+      done(Status(ErrorCode::kCancelled, "the read engine shut down during the read"));
+      return;
+    }
     if (!r.ok()) {
       ++stats_.errors;
       if (r.status().code() == ErrorCode::kPreconditionFailed) ++stats_.stale_objects;
@@ -178,14 +209,7 @@ void ReadEngine::WithPart(
   }
   ++stats_.cache_misses;
   ++generation_;
-  Fetch(file, part_index, /*prefetch=*/false);
-  it = parts_.find(key);
-  if (it == parts_.end()) {  // cannot happen for demand fetches; be safe
-    done(Status(ErrorCode::kInternal, "read of " + file.key + " was not started"));
-    return;
-  }
-  it->second.read = true;
-  it->second.waiters.push_back(std::move(done));
+  Fetch(file, part_index, /*prefetch=*/false, std::move(done));
 }
 
 bool ReadEngine::Reserve(uint64_t bytes, bool prefetch) {
@@ -215,7 +239,7 @@ void ReadEngine::Evict(std::list<PartKey>& from) {
   parts_.erase(it);
 }
 
-bool ReadEngine::Fetch(const FileRef& file, uint32_t part_index, bool prefetch) {
+bool ReadEngine::Fetch(const FileRef& file, uint32_t part_index, bool prefetch, PartWaiter waiter) {
   const uint64_t bytes = PartBytes(file, part_index);
   if (!Reserve(bytes, prefetch)) return false;
   const PartKey key{file.entry, part_index};
@@ -223,6 +247,10 @@ bool ReadEngine::Fetch(const FileRef& file, uint32_t part_index, bool prefetch) 
   part.bytes = bytes;
   part.prefetched = prefetch;
   part.generation = generation_;
+  if (waiter) {
+    part.read = true;
+    part.waiters.push_back(std::move(waiter));
+  }
   used_ += bytes;
   stats_.peak_bytes_in_use = std::max(stats_.peak_bytes_in_use, used_);
   ++stats_.requests;
@@ -235,7 +263,9 @@ bool ReadEngine::Fetch(const FileRef& file, uint32_t part_index, bool prefetch) 
     request.range = ByteRange{static_cast<uint64_t>(part_index) * options_.part_size, bytes};
   }
   store_.Get(std::move(request),
-             [this, key](Result<GetResult> r) { OnFetched(key, std::move(r)); });
+             [this, alive = std::weak_ptr<int>(alive_), key](Result<GetResult> r) {
+               if (!alive.expired()) OnFetched(key, std::move(r));  // else: engine gone
+             });
   return true;
 }
 
@@ -268,7 +298,7 @@ void ReadEngine::OnFetched(PartKey key, Result<GetResult> result) {
 
 void ReadEngine::Prefetch(uint32_t entry) {
   for (uint32_t next : catalog_.NextFiles(entry, window_)) {
-    if (parts_.count(PartKey{next, 0}) != 0) continue;
+    if (parts_.count(PartKey{next, 0}) != 0 || Consumed(next)) continue;
     FileRef file;
     if (!catalog_.File(next, &file) || file.size == 0) continue;
     if (!Fetch(file, 0, /*prefetch=*/true)) break;  // backpressure: the budget is full
@@ -279,7 +309,8 @@ void ReadEngine::PumpHints() {
   while (next_hint_ < hints_.size()) {
     const uint32_t entry = hints_[next_hint_];
     FileRef file;
-    if (parts_.count(PartKey{entry, 0}) != 0 || !catalog_.File(entry, &file) || file.size == 0) {
+    if (parts_.count(PartKey{entry, 0}) != 0 || Consumed(entry) || !catalog_.File(entry, &file) ||
+        file.size == 0) {
       ++next_hint_;
       continue;
     }

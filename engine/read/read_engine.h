@@ -16,7 +16,8 @@
 //    are protected from other prefetches until the reader has missed twice
 //    since they were made; then they are stale and may be evicted.
 //  - Order hints: an explicit list of entries is prefetched in exactly that
-//    order, ahead of the next-files policy (shuffled training epochs).
+//    order (shuffled training epochs); while one is in force, the next-files
+//    policy stands aside. Prefetch never fetches a file already read.
 //  - Direct mode: no cache and no prefetch; each read is one ranged GET.
 //
 // Threading: every method may be called from any thread; all state lives on
@@ -87,6 +88,9 @@ class ReadEngine {
   // `loop`, `store` and `catalog` must outlive the engine.
   ReadEngine(EventLoop& loop, ObjectStore& store, const FileCatalog& catalog,
              ReadEngineOptions options);
+  // Safe with requests in flight: pending reads complete with kCancelled,
+  // and late completions from the store are ignored.
+  ~ReadEngine();
 
   void Read(uint32_t entry, uint64_t offset, uint64_t length, ReadCallback done);
   // Prefetch these files next, in this order.
@@ -118,7 +122,10 @@ class ReadEngine {
   // Calls `done` once the part is in memory (or failed).
   void WithPart(const FileRef& file, uint32_t part,
                 std::function<void(const Result<std::shared_ptr<const std::string>>&)> done);
-  bool Fetch(const FileRef& file, uint32_t part, bool prefetch);
+  using PartWaiter = std::function<void(const Result<std::shared_ptr<const std::string>>&)>;
+  // Starts fetching a part. A demand fetch passes the reader's waiter, which
+  // is registered before the GET is issued: a store may complete inline.
+  bool Fetch(const FileRef& file, uint32_t part, bool prefetch, PartWaiter waiter = nullptr);
   void OnFetched(PartKey key, Result<GetResult> result);
   bool Reserve(uint64_t bytes, bool prefetch);
   void Evict(std::list<PartKey>& from);
@@ -126,6 +133,11 @@ class ReadEngine {
   void Prefetch(uint32_t entry);
   void PumpHints();
   uint64_t PartBytes(const FileRef& file, uint32_t part) const;
+
+  // Every callback the engine hands out holds a weak reference to this and
+  // does nothing once it has expired. Only the loop thread resets it.
+  std::shared_ptr<int> alive_ = std::make_shared<int>(0);
+  void Shutdown();
 
   EventLoop& loop_;
   ObjectStore& store_;
@@ -143,6 +155,10 @@ class ReadEngine {
   // Advances on every demand miss. A prefetched part still unread two misses
   // later is stale: the reader went elsewhere, so prefetching may evict it.
   uint64_t generation_ = 0;
+  // Files whose start has been read: prefetching skips them, so a file read
+  // and evicted is not fetched again just because it is a neighbour.
+  std::vector<bool> consumed_;
+  bool Consumed(uint32_t entry) const { return entry < consumed_.size() && consumed_[entry]; }
   std::vector<uint32_t> hints_;
   size_t next_hint_ = 0;
   size_t window_;

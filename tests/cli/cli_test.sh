@@ -74,7 +74,7 @@ expect_exit "no credentials" 1 "no credentials" env -u AWS_ACCESS_KEY_ID -u AWS_
   -u OSS_ACCESS_KEY_ID -u OSS_ACCESS_KEY_SECRET "$shoal" ls s3://bucket --endpoint http://127.0.0.1:1
 expect_exit "unknown option" 2 "" "$shoal" index --bogus
 expect_exit "missing argument" 2 "required" "$shoal" inspect
-for cmd in ls stat cat generate index inspect diff; do
+for cmd in ls stat cat generate index inspect diff bench-read; do
   check "--help for $cmd" "$shoal" "$cmd" --help
 done
 

@@ -12,5 +12,6 @@ void AddGenerateCommand(CLI::App& app, int& exit_code);
 void AddIndexCommand(CLI::App& app, int& exit_code);
 void AddInspectCommand(CLI::App& app, int& exit_code);
 void AddDiffCommand(CLI::App& app, int& exit_code);
+void AddBenchReadCommand(CLI::App& app, int& exit_code);
 
 }  // namespace shoal::cli
