@@ -65,22 +65,19 @@ int RunBench(const BenchArgs& args) {
     file_store = std::move(*opened);
     store = file_store.get();
   } else {
-    StoreOptions options;
-    options.endpoint =
-        args.store.endpoint.empty() ? std::string(manifest->endpoint()) : args.store.endpoint;
-    options.region = args.store.region;
-    options.credentials.file = args.store.credentials_file;
-    options.credentials.profile = args.store.profile;
-    options.credentials.anonymous = args.store.anonymous;
+    // The manifest names the endpoint; --endpoint overrides it.
+    StoreOptions options = ToStoreOptions(args.store);
+    if (options.endpoint.empty()) options.endpoint = std::string(manifest->endpoint());
     Result<S3Config> config =
         ResolveS3Config(std::string(manifest->bucket()), options, ProcessEnvironment());
     if (!config.ok()) return Fail(config.status());
     Result<ParsedEndpoint> endpoint = ParseEndpoint(config->endpoint);
     if (!endpoint.ok()) return Fail(endpoint.status());
     UringTransportOptions transport_options;
+    transport_options.transport = options.transport;
     transport_options.max_in_flight = args.max_in_flight;
     transport = std::make_unique<UringCurlTransport>(loop, transport_options);
-    retrying = std::make_unique<RetryingTransport>(*transport, loop, RetryOptions{});
+    retrying = std::make_unique<RetryingTransport>(*transport, loop, options.retry);
     s3_store = std::make_unique<S3Store>(S3RequestBuilder(*config, *endpoint), *retrying);
     store = s3_store.get();
   }

@@ -25,18 +25,7 @@ void AddStoreFlags(CLI::App& command, StoreFlags& flags) {
       ->check(CLI::Range(1, 100));
 }
 
-int Fail(const Status& status) {
-  std::fprintf(stderr, "shoal: %s\n", status.ToString().c_str());
-  return kExitFailed;
-}
-
-std::unique_ptr<OpenedStore> OpenOrReport(const std::string& uri, const StoreFlags& flags,
-                                          StoreUri* parsed) {
-  Result<StoreUri> location = ParseStoreUri(uri);
-  if (!location.ok()) {
-    Fail(location.status());
-    return nullptr;
-  }
+StoreOptions ToStoreOptions(const StoreFlags& flags) {
   StoreOptions options;
   options.endpoint = flags.endpoint;
   options.region = flags.region;
@@ -49,6 +38,22 @@ std::unique_ptr<OpenedStore> OpenOrReport(const std::string& uri, const StoreFla
   options.transport.connect_timeout = std::chrono::milliseconds(flags.connect_timeout_ms);
   options.transport.total_timeout = std::chrono::milliseconds(flags.timeout_ms);
   options.retry.max_attempts = flags.max_attempts;
+  return options;
+}
+
+int Fail(const Status& status) {
+  std::fprintf(stderr, "shoal: %s\n", status.ToString().c_str());
+  return kExitFailed;
+}
+
+std::unique_ptr<OpenedStore> OpenOrReport(const std::string& uri, const StoreFlags& flags,
+                                          StoreUri* parsed) {
+  Result<StoreUri> location = ParseStoreUri(uri);
+  if (!location.ok()) {
+    Fail(location.status());
+    return nullptr;
+  }
+  StoreOptions options = ToStoreOptions(flags);
   Result<std::unique_ptr<OpenedStore>> store = OpenStore(*location, options, ProcessEnvironment());
   if (!store.ok()) {
     Fail(store.status());

@@ -26,6 +26,9 @@ struct StoreFlags {
 
 void AddStoreFlags(CLI::App& command, StoreFlags& flags);
 
+// The client options the flags describe.
+StoreOptions ToStoreOptions(const StoreFlags& flags);
+
 // Parses `uri` and opens it; on failure prints the reason and returns null.
 std::unique_ptr<OpenedStore> OpenOrReport(const std::string& uri, const StoreFlags& flags,
                                           StoreUri* parsed);
