@@ -1,10 +1,10 @@
 #include "engine/auth/sigv4.h"
 
 #include <algorithm>
-#include <ctime>
 
 #include "engine/auth/crypto.h"
 #include "engine/auth/uri_encode.h"
+#include "engine/base/utc_time.h"
 
 namespace shoal {
 namespace {
@@ -109,14 +109,7 @@ std::string NormalizeUriPath(std::string_view path) {
   return out;
 }
 
-std::string AmzDate(int64_t unix_seconds) {
-  std::time_t t = static_cast<std::time_t>(unix_seconds);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof(buf), "%Y%m%dT%H%M%SZ", &tm);
-  return buf;
-}
+std::string AmzDate(int64_t unix_seconds) { return FormatUtc(unix_seconds, "%Y%m%dT%H%M%SZ"); }
 
 SigV4Signature SignV4(const SigV4Request& request, const SigV4Scope& scope,
                       std::string_view access_key_id, std::string_view secret_access_key) {

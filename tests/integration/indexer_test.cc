@@ -14,6 +14,7 @@
 #include "index/manifest.h"
 #include "index/manifest_diff.h"
 #include "index/manifest_file.h"
+#include "tests/support/put_all.h"
 #include "tests/support/rgw_env.h"
 
 namespace shoal {
@@ -40,21 +41,9 @@ std::vector<std::pair<std::string, std::string>> Dataset(const std::string& pref
   return out;
 }
 
-void Upload(ObjectStore& store, const std::vector<std::pair<std::string, std::string>>& objects) {
-  std::atomic<int> failures{0};
-  std::vector<std::thread> writers;
-  for (int t = 0; t < 8; ++t) {
-    writers.emplace_back([&, t] {
-      for (size_t i = static_cast<size_t>(t); i < objects.size(); i += 8) {
-        auto r = Await<PutResult>([&](auto done) {
-          store.Put({objects[i].first, objects[i].second}, done);
-        });
-        if (!r.ok()) failures++;
-      }
-    });
-  }
-  for (auto& w : writers) w.join();
-  ASSERT_EQ(failures.load(), 0);
+void Upload(ObjectStore& store, const testing::ObjectList& objects) {
+  Status s = testing::PutAll(store, objects);
+  ASSERT_TRUE(s.ok()) << s.ToString();
 }
 
 std::string IndexBytes(ObjectStore& store, const ManifestSource& source, int concurrency,

@@ -14,6 +14,7 @@
 #include "index/manifest.h"
 #include "index/manifest_catalog.h"
 #include "index/manifest_file.h"
+#include "tests/support/put_all.h"
 #include "tests/support/rgw_env.h"
 
 namespace shoal {
@@ -36,21 +37,10 @@ TEST(ReadEngineRgw, EveryByteOfAFiveThousandFileDatasetMatches) {
   testing::TestBucket bucket(*env);
   constexpr int kFiles = 5000;
   {
-    std::vector<std::thread> writers;
-    std::atomic<int> failures{0};
-    for (int t = 0; t < 8; ++t) {
-      writers.emplace_back([&, t] {
-        for (int i = t; i < kFiles; i += 8) {
-          if (!Await<PutResult>([&](auto done) {
-                 bucket.store().Put({Key(i), Body(i)}, done);
-               }).ok()) {
-            failures++;
-          }
-        }
-      });
-    }
-    for (auto& w : writers) w.join();
-    ASSERT_EQ(failures.load(), 0);
+    testing::ObjectList objects;
+    for (int i = 0; i < kFiles; ++i) objects.emplace_back(Key(i), Body(i));
+    Status uploaded = testing::PutAll(bucket.store(), objects);
+    ASSERT_TRUE(uploaded.ok()) << uploaded.ToString();
   }
   ListingCounters counters;
   Result<IndexOutput> index = BuildIndex(

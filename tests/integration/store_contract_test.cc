@@ -9,6 +9,7 @@
 
 #include "engine/store/await.h"
 #include "engine/store/file/file_store.h"
+#include "tests/support/put_all.h"
 #include "tests/support/rgw_env.h"
 
 namespace shoal {
@@ -184,20 +185,10 @@ TEST_P(ObjectStoreContract, PaginationOverManyKeys) {
     std::snprintf(key, sizeof(key), "p/%02d/obj-%05d", i % 13, i);
     expected.push_back(key);
   }
-  std::vector<std::thread> writers;
-  std::atomic<int> failures{0};
-  for (int t = 0; t < 8; ++t) {
-    writers.emplace_back([&, t] {
-      for (int i = t; i < kKeys; i += 8) {
-        Result<PutResult> r = Await<PutResult>([&](auto done) {
-          store().Put({expected[i], std::to_string(i)}, done);
-        });
-        if (!r.ok()) failures++;
-      }
-    });
-  }
-  for (auto& w : writers) w.join();
-  ASSERT_EQ(failures.load(), 0);
+  testing::ObjectList objects;
+  for (int i = 0; i < kKeys; ++i) objects.emplace_back(expected[i], std::to_string(i));
+  Status uploaded = testing::PutAll(store(), objects);
+  ASSERT_TRUE(uploaded.ok()) << uploaded.ToString();
   std::sort(expected.begin(), expected.end());
 
   std::vector<std::string> listed;

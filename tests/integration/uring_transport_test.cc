@@ -12,6 +12,7 @@
 #include "engine/store/await.h"
 #include "engine/store/s3/s3_store.h"
 #include "tests/support/fault_proxy.h"
+#include "tests/support/put_all.h"
 #include "tests/support/rgw_env.h"
 
 namespace shoal {
@@ -34,20 +35,10 @@ class UringTransport : public ::testing::Test {
   }
 
   void PutObjects(int count, size_t size) {
-    std::vector<std::thread> writers;
-    std::atomic<int> failures{0};
-    for (int t = 0; t < 8; ++t) {
-      writers.emplace_back([&, t] {
-        for (int i = t; i < count; i += 8) {
-          auto r = Await<PutResult>([&](auto done) {
-            bucket_->store().Put({Key(i), Body(i, size)}, done);
-          });
-          if (!r.ok()) failures++;
-        }
-      });
-    }
-    for (auto& w : writers) w.join();
-    ASSERT_EQ(failures.load(), 0);
+    testing::ObjectList objects;
+    for (int i = 0; i < count; ++i) objects.emplace_back(Key(i), Body(i, size));
+    Status uploaded = testing::PutAll(bucket_->store(), objects);
+    ASSERT_TRUE(uploaded.ok()) << uploaded.ToString();
   }
 
   static std::string Key(int i) { return "obj/" + std::to_string(i); }

@@ -4,10 +4,10 @@
 #include <algorithm>
 #include <array>
 #include <cstdio>
-#include <ctime>
 #include <memory>
 #include <vector>
 
+#include "engine/base/utc_time.h"
 #include "tools/cli/commands.h"
 #include "tools/cli/manifest_cli.h"
 #include "tools/cli/store_flags.h"
@@ -63,14 +63,7 @@ std::string ShownPath(const Manifest& m, uint32_t e) {
   return e == Manifest::kRoot ? "/" : "/" + m.Path(e);
 }
 
-std::string Iso(int64_t t) {
-  std::time_t tt = static_cast<std::time_t>(t);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
+std::string Iso(int64_t t) { return FormatUtc(t, "%Y-%m-%dT%H:%M:%SZ"); }
 
 int PrintListing(const Manifest& m, const std::string& path, bool json) {
   std::optional<uint32_t> dir = m.Resolve(path);
