@@ -296,6 +296,7 @@ ManifestPayload ManifestBuilder::Finish() {
   auto entries_vector = fbb.CreateUninitializedVectorOfStructs<fb::Entry>(count, &entries);
   uint64_t files = 0, dirs = 0, bytes = 0;
   uint32_t name_offset = 0;
+  size_t next_key = 0, next_etag = 0;
   for (uint32_t i = 0; i < count; ++i) {
     const Node& node = nodes[layout[i]];
     const Record* r = node.record == kNoRecord ? nullptr : &records_[node.record];
@@ -311,10 +312,9 @@ ManifestPayload ManifestBuilder::Finish() {
     e.mutate_child_count(node.is_dir ? child_count[layout[i]] : 0);
     e.mutate_mtime(mtime[layout[i]]);
     if (r != nullptr && r->has_etag) {
-      if (r->extra != kNone && !etag_overrides.empty() &&
-          std::binary_search(etag_overrides.begin(), etag_overrides.end(),
-                             std::make_pair(i, std::string()),
-                             [](const auto& a, const auto& b) { return a.first < b.first; })) {
+      // Both override lists were built in entry order: one cursor each.
+      if (next_etag < etag_overrides.size() && etag_overrides[next_etag].first == i) {
+        ++next_etag;
         flags |= kEntryEtagOverride;
       } else {
         flags |= kEntryHasEtag;
@@ -323,10 +323,8 @@ ManifestPayload ManifestBuilder::Finish() {
         for (int b = 0; b < 16; ++b) e.mutable_etag()->Mutate(b, r->etag.md5[b]);
       }
     }
-    if (!key_overrides.empty() &&
-        std::binary_search(key_overrides.begin(), key_overrides.end(),
-                           std::make_pair(i, std::string()),
-                           [](const auto& a, const auto& b) { return a.first < b.first; })) {
+    if (next_key < key_overrides.size() && key_overrides[next_key].first == i) {
+      ++next_key;
       flags |= kEntryKeyOverride;
     }
     e.mutate_flags(flags);

@@ -65,7 +65,6 @@ void EventLoop::ThreadMain(unsigned queue_depth, std::promise<Status>* started) 
         Status(ErrorCode::kInternal, std::string("io_uring_queue_init: ") + std::strerror(-rc)));
     return;
   }
-  ring_ready_ = true;
   ArmWakeup();
   started->set_value(Status::Ok());
 

@@ -93,7 +93,6 @@ class EventLoop final : public Scheduler {
   void Dispatch(io_uring_cqe* cqe);
 
   io_uring ring_{};
-  bool ring_ready_ = false;
   bool deferred_taskrun_ = false;
   int wake_fd_ = -1;
   uint64_t wake_value_ = 0;  // target of the eventfd read

@@ -176,7 +176,7 @@ void ReadEngine::Gather(const FileRef& file, uint64_t offset, uint64_t length, R
   }
 }
 
-void ReadEngine::MarkRead(const PartKey& key, Part& part) {
+void ReadEngine::MarkRead(Part& part) {
   if (part.read) return;
   part.read = true;
   if (part.prefetched) {
@@ -184,7 +184,6 @@ void ReadEngine::MarkRead(const PartKey& key, Part& part) {
     window_ = std::min(options_.max_window, window_ * 2);
   }
   if (part.ready) lru_read_.splice(lru_read_.end(), lru_unread_, part.lru);
-  (void)key;
 }
 
 void ReadEngine::WithPart(
@@ -194,7 +193,7 @@ void ReadEngine::WithPart(
   auto it = parts_.find(key);
   if (it != parts_.end()) {
     Part& part = it->second;
-    MarkRead(key, part);
+    MarkRead(part);
     if (part.ready) {
       ++stats_.cache_hits;
       lru_read_.splice(lru_read_.end(), lru_read_, part.lru);  // most recent

@@ -129,7 +129,7 @@ class ReadEngine {
   void OnFetched(PartKey key, Result<GetResult> result);
   bool Reserve(uint64_t bytes, bool prefetch);
   void Evict(std::list<PartKey>& from);
-  void MarkRead(const PartKey& key, Part& part);
+  void MarkRead(Part& part);
   void Prefetch(uint32_t entry);
   void PumpHints();
   uint64_t PartBytes(const FileRef& file, uint32_t part) const;
