@@ -96,7 +96,8 @@ void EventLoop::ThreadMain(unsigned queue_depth, std::promise<Status>* started) 
     io_uring_cq_advance(&ring_, count);
   }
 
-  io_uring_queue_exit(&ring_);  // cancels whatever is still in flight
+  CancelInFlight();
+  io_uring_queue_exit(&ring_);
   for (Operation* op : in_flight_) delete op;
   in_flight_.clear();
   polls_.clear();
@@ -237,6 +238,44 @@ void EventLoop::Read(int fd, void* buffer, size_t length, uint64_t offset,
   io_uring_sqe* sqe = NextSqe();
   io_uring_prep_read(sqe, fd, buffer, static_cast<unsigned>(length), offset);
   io_uring_sqe_set_data(sqe, op);
+}
+
+void EventLoop::Submit(const std::function<void(io_uring_sqe*)>& prepare,
+                       std::function<void(int)> done) {
+  Operation* op = NewOperation(std::move(done));
+  io_uring_sqe* sqe = NextSqe();
+  prepare(sqe);
+  io_uring_sqe_set_data(sqe, op);
+}
+
+// Operations still in flight at exit may point at buffers their callbacks
+// own, so the kernel must be finished with them before those are freed:
+// cancel everything and reap the completions, for at most a second.
+void EventLoop::CancelInFlight() {
+  if (in_flight_.empty()) return;
+  for (Operation* op : in_flight_) op->cancelled = true;
+  io_uring_sqe* sqe = NextSqe();
+  io_uring_prep_cancel64(sqe, 0, IORING_ASYNC_CANCEL_ANY);
+  io_uring_sqe_set_data64(sqe, kIgnoreTag);
+  const auto deadline = Clock::now() + std::chrono::seconds(1);
+  while (!in_flight_.empty() && Clock::now() < deadline) {
+    __kernel_timespec wait{0, 50 * 1000 * 1000};
+    io_uring_cqe* first = nullptr;
+    int rc = io_uring_submit_and_wait_timeout(&ring_, &first, 1, &wait, nullptr);
+    if (rc < 0 && rc != -ETIME && rc != -EINTR && rc != -EAGAIN && rc != -EBUSY) return;
+    unsigned head;
+    unsigned count = 0;
+    io_uring_cqe* cqe;
+    io_uring_for_each_cqe(&ring_, head, cqe) {
+      const uint64_t tag = io_uring_cqe_get_data64(cqe);
+      if (tag != kIgnoreTag && tag != kWakeupTag) {
+        auto* op = static_cast<Operation*>(io_uring_cqe_get_data(cqe));
+        if (in_flight_.erase(op) > 0) delete op;
+      }
+      ++count;
+    }
+    io_uring_cq_advance(&ring_, count);
+  }
 }
 
 void EventLoop::Dispatch(io_uring_cqe* cqe) {

@@ -73,6 +73,11 @@ class EventLoop final : public Scheduler {
   void CancelPoll(PollId id);  // `done` then never runs
   // pread through io_uring; `done` gets bytes read or -errno.
   void Read(int fd, void* buffer, size_t length, uint64_t offset, std::function<void(int)> done);
+  // Any other io_uring operation: `prepare` fills the SQE, and `done` gets
+  // cqe->res. Whatever the SQE points at (paths, buffers) must stay valid
+  // until `done` runs; capturing it in `done` does that, because `done` is
+  // destroyed only after the kernel has finished with the operation.
+  void Submit(const std::function<void(io_uring_sqe*)>& prepare, std::function<void(int)> done);
 
   // Whether the kernel accepted SINGLE_ISSUER | DEFER_TASKRUN.
   bool using_deferred_taskrun() const { return deferred_taskrun_; }
@@ -91,6 +96,7 @@ class EventLoop final : public Scheduler {
   void DrainPosted();
   void RunDueTimers();
   void Dispatch(io_uring_cqe* cqe);
+  void CancelInFlight();
 
   io_uring ring_{};
   bool deferred_taskrun_ = false;
