@@ -59,6 +59,7 @@ ReadStats ReadEngine::Stats() {
   ReadStats copy;
   loop_.RunSync([&] {
     stats_.bytes_in_use = used_;
+    stats_.budget_bytes = options_.memory_budget;
     stats_.window = window_;
     copy = stats_;
   });

@@ -77,6 +77,7 @@ struct ReadStats {
   uint64_t errors = 0;
   uint64_t bytes_in_use = 0;  // now
   uint64_t peak_bytes_in_use = 0;
+  uint64_t budget_bytes = 0;
   size_t window = 0;  // next-files window now
 };
 
