@@ -7,8 +7,10 @@
 #include <set>
 #include <thread>
 
+#include "engine/loop/event_loop.h"
 #include "engine/store/await.h"
 #include "engine/store/file/file_store.h"
+#include "engine/store/file/uring_file_store.h"
 #include "tests/support/put_all.h"
 #include "tests/support/rgw_env.h"
 
@@ -30,10 +32,28 @@ class FileBackend final : public Backend {
   }
   ~FileBackend() override { std::filesystem::remove_all(root_); }
   ObjectStore& store() override { return *store_; }
+  FileStore& file_store() { return *store_; }
 
  private:
   std::string root_;
   std::unique_ptr<FileStore> store_;
+};
+
+// The same directory read through the ring, as the read engine does.
+class UringFileBackend final : public Backend {
+ public:
+  UringFileBackend() : uring_(StartedLoop(loop_), files_.file_store()) {}
+  ~UringFileBackend() override { loop_.Stop(); }
+  ObjectStore& store() override { return uring_; }
+
+ private:
+  static EventLoop& StartedLoop(EventLoop& loop) {
+    EXPECT_TRUE(loop.Start().ok());
+    return loop;
+  }
+  FileBackend files_;
+  EventLoop loop_;
+  UringFileStore uring_;
 };
 
 class S3Backend final : public Backend {
@@ -50,6 +70,10 @@ class ObjectStoreContract : public ::testing::TestWithParam<std::string> {
   void SetUp() override {
     if (GetParam() == "file") {
       backend_ = std::make_unique<FileBackend>();
+      return;
+    }
+    if (GetParam() == "file_uring") {
+      backend_ = std::make_unique<UringFileBackend>();
       return;
     }
     std::optional<testing::RgwEnv> env = testing::LoadRgwEnv();
@@ -324,7 +348,8 @@ TEST_P(ObjectStoreContract, AbortAndListPendingUploads) {
   EXPECT_TRUE(objects->empty());
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, ObjectStoreContract, ::testing::Values("file", "s3"),
+INSTANTIATE_TEST_SUITE_P(Backends, ObjectStoreContract,
+                         ::testing::Values("file", "file_uring", "s3"),
                          [](const auto& info) { return info.param; });
 
 }  // namespace

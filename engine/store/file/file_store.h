@@ -31,6 +31,7 @@ class FileStore final : public ObjectStore {
   static Result<std::unique_ptr<FileStore>> Open(const std::string& root);
 
   std::string Describe() const override { return "file://" + root_; }
+  const std::string& root() const { return root_; }  // absolute, no trailing slash
 
   void List(ListRequest request, Callback<ListPage> done) override;
   void Get(GetRequest request, Callback<GetResult> done) override;
