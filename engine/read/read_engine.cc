@@ -11,7 +11,9 @@ ReadEngine::ReadEngine(EventLoop& loop, ObjectStore& store, const FileCatalog& c
       store_(store),
       catalog_(catalog),
       options_(options),
-      window_(std::max<size_t>(1, options.initial_window)) {}
+      streams_(options.initial_window, options.max_window),
+      readahead_(static_cast<uint32_t>(std::max<uint64_t>(
+          1, options.max_readahead_bytes / std::max<uint64_t>(1, options.part_size)))) {}
 
 ReadEngine::~ReadEngine() {
   if (!loop_.RunSync([this] { Shutdown(); })) Shutdown();  // the loop has exited: no race
@@ -60,7 +62,8 @@ ReadStats ReadEngine::Stats() {
   loop_.RunSync([&] {
     stats_.bytes_in_use = used_;
     stats_.budget_bytes = options_.memory_budget;
-    stats_.window = window_;
+    stats_.window = streams_.LargestWindow();
+    stats_.streams = streams_.size();
     copy = stats_;
   });
   return copy;
@@ -91,12 +94,17 @@ void ReadEngine::ReadOnLoop(uint32_t entry, uint64_t offset, uint64_t length, Re
   const PartKey first{entry, 0};
   auto it = parts_.find(first);
   const bool first_touch = offset < options_.part_size && (it == parts_.end() || !it->second.read);
+  uint32_t prefetched_by = 0;
   if (first_touch) {
     if (consumed_.size() <= entry) consumed_.resize(static_cast<size_t>(entry) + 1, false);
     consumed_[entry] = true;
+    if (it != parts_.end() && it->second.prefetched) prefetched_by = it->second.stream;
   }
   Gather(file, offset, length, std::move(done));
-  if (first_touch && next_hint_ >= hints_.size()) Prefetch(entry);
+  if (first_touch) {
+    PrefetchStream& stream = streams_.OnFirstRead(entry, prefetched_by);
+    if (next_hint_ >= hints_.size()) PrefetchNext(stream);  // hints take precedence
+  }
 }
 
 void ReadEngine::ReadDirect(const FileRef& file, uint64_t offset, uint64_t length,
@@ -171,8 +179,13 @@ void ReadEngine::Gather(const FileRef& file, uint64_t offset, uint64_t length, R
       });
     }
   }
-  // Sequential readahead within a large file: the next two parts.
-  for (uint32_t p = last + 1; p <= last + 2 && PartBytes(file, p) > 0; ++p) {
+  if (file.size > options_.part_size) ReadAhead(file, offset, length);
+}
+
+void ReadEngine::ReadAhead(const FileRef& file, uint64_t offset, uint64_t length) {
+  const uint32_t last = static_cast<uint32_t>((offset + length - 1) / options_.part_size);
+  const uint32_t ahead = readahead_.OnRead(file.entry, offset, length, options_.part_size);
+  for (uint32_t p = last + 1; p <= last + ahead && PartBytes(file, p) > 0; ++p) {
     if (parts_.count(PartKey{file.entry, p}) == 0 && !Fetch(file, p, /*prefetch=*/true)) break;
   }
 }
@@ -182,7 +195,7 @@ void ReadEngine::MarkRead(Part& part) {
   part.read = true;
   if (part.prefetched) {
     ++stats_.prefetch_hits;
-    window_ = std::min(options_.max_window, window_ * 2);
+    if (part.stream != 0) streams_.OnPrefetchRead(part.stream, part.bytes);
   }
   if (part.ready) lru_read_.splice(lru_read_.end(), lru_unread_, part.lru);
 }
@@ -212,34 +225,46 @@ void ReadEngine::WithPart(
   Fetch(file, part_index, /*prefetch=*/false, std::move(done));
 }
 
-bool ReadEngine::Reserve(uint64_t bytes, bool prefetch) {
-  while (used_ + bytes > options_.memory_budget && !lru_read_.empty()) Evict(lru_read_);
-  if (!prefetch) {
-    while (used_ + bytes > options_.memory_budget && !lru_unread_.empty()) Evict(lru_unread_);
-    return true;  // a read always proceeds, even over budget (parts in flight)
-  }
-  while (used_ + bytes > options_.memory_budget && !lru_unread_.empty()) {
-    auto oldest = parts_.find(lru_unread_.front());
-    if (oldest != parts_.end() && oldest->second.generation + 1 >= generation_) break;
-    Evict(lru_unread_);  // stale: prefetched before the reader moved on twice
-  }
-  return used_ + bytes <= options_.memory_budget;
+bool ReadEngine::IsStale(const Part& part) const {
+  if (part.stream != 0) return streams_.IsStale(part.stream);
+  return part.generation + 1 < generation_;  // prefetched before the reader moved on twice
 }
 
-void ReadEngine::Evict(std::list<PartKey>& from) {
-  const PartKey key = from.front();
-  from.pop_front();
+bool ReadEngine::Reserve(uint64_t bytes, bool prefetch) {
+  const uint64_t budget = options_.memory_budget;
+  while (used_ + bytes > budget && !lru_read_.empty()) Evict(lru_read_, lru_read_.begin());
+  if (!prefetch) {
+    while (used_ + bytes > budget && !lru_unread_.empty()) Evict(lru_unread_, lru_unread_.begin());
+    return true;  // a read always proceeds, even over budget (parts in flight)
+  }
+  // Prefetch may evict only stale unread prefetches; look at the oldest few.
+  auto candidate = lru_unread_.begin();
+  for (int looked = 0; used_ + bytes > budget && candidate != lru_unread_.end() && looked < 16;
+       ++looked) {
+    auto part = parts_.find(*candidate);
+    auto next = std::next(candidate);
+    if (part == parts_.end() || IsStale(part->second)) Evict(lru_unread_, candidate);
+    candidate = next;
+  }
+  return used_ + bytes <= budget;
+}
+
+void ReadEngine::Evict(std::list<PartKey>& from, std::list<PartKey>::iterator which) {
+  const PartKey key = *which;
+  from.erase(which);
   auto it = parts_.find(key);
   if (it == parts_.end()) return;
-  if (it->second.prefetched && !it->second.read) {
-    stats_.prefetch_wasted_bytes += it->second.bytes;
-    window_ = std::max<size_t>(1, window_ / 2);
+  const Part& part = it->second;
+  if (part.prefetched && !part.read) {
+    stats_.prefetch_wasted_bytes += part.bytes;
+    if (part.stream != 0) streams_.OnPrefetchDropped(part.stream, part.bytes, /*wasted=*/true);
   }
-  used_ -= it->second.bytes;
+  used_ -= part.bytes;
   parts_.erase(it);
 }
 
-bool ReadEngine::Fetch(const FileRef& file, uint32_t part_index, bool prefetch, PartWaiter waiter) {
+bool ReadEngine::Fetch(const FileRef& file, uint32_t part_index, bool prefetch, PartWaiter waiter,
+                       uint32_t stream) {
   const uint64_t bytes = PartBytes(file, part_index);
   if (!Reserve(bytes, prefetch)) return false;
   const PartKey key{file.entry, part_index};
@@ -247,6 +272,8 @@ bool ReadEngine::Fetch(const FileRef& file, uint32_t part_index, bool prefetch, 
   part.bytes = bytes;
   part.prefetched = prefetch;
   part.generation = generation_;
+  part.stream = stream;
+  if (stream != 0) streams_.OnPrefetched(stream, bytes);
   if (waiter) {
     part.read = true;
     part.waiters.push_back(std::move(waiter));
@@ -278,6 +305,9 @@ void ReadEngine::OnFetched(PartKey key, Result<GetResult> result) {
   if (!result.ok()) {
     ++stats_.errors;
     if (result.status().code() == ErrorCode::kPreconditionFailed) ++stats_.stale_objects;
+    if (part.stream != 0 && !part.read) {
+      streams_.OnPrefetchDropped(part.stream, part.bytes, /*wasted=*/false);
+    }
     used_ -= part.bytes;
     parts_.erase(it);
     for (auto& w : waiters) w(result.status());
@@ -296,12 +326,24 @@ void ReadEngine::OnFetched(PartKey key, Result<GetResult> result) {
   PumpHints();
 }
 
-void ReadEngine::Prefetch(uint32_t entry) {
-  for (uint32_t next : catalog_.NextFiles(entry, window_)) {
-    if (parts_.count(PartKey{next, 0}) != 0 || Consumed(next)) continue;
+void ReadEngine::PrefetchNext(PrefetchStream& stream) {
+  const uint64_t share = streams_.ByteShare(options_.memory_budget);
+  // Skipping files already read or cached costs a little; bound it.
+  for (size_t looked = 0; stream.ahead_files < stream.window && stream.ahead_bytes < share &&
+                          looked < 4 * stream.window + 16;
+       ++looked) {
+    std::vector<uint32_t> next = catalog_.NextFiles(stream.frontier, 1);
+    if (next.empty()) return;  // the end of the directory
     FileRef file;
-    if (!catalog_.File(next, &file) || file.size == 0) continue;
-    if (!Fetch(file, 0, /*prefetch=*/true)) break;  // backpressure: the budget is full
+    if (parts_.count(PartKey{next[0], 0}) != 0 || Consumed(next[0]) ||
+        !catalog_.File(next[0], &file) || file.size == 0) {
+      stream.frontier = next[0];
+      continue;
+    }
+    // Backpressure: when the budget is full, the frontier stays put and
+    // the next read of this stream tries again.
+    if (!Fetch(file, 0, /*prefetch=*/true, nullptr, stream.id)) return;
+    stream.frontier = next[0];
   }
 }
 

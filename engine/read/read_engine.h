@@ -11,10 +11,14 @@
 //    or not. The least recently used unpinned part is evicted; prefetch
 //    stops (backpressure) rather than exceed the budget.
 //  - "Next files": the first read of file i schedules its following siblings
-//    in manifest order. The window starts small, doubles when a prefetched
-//    file is read, and halves when one is evicted unread. Unread prefetches
-//    are protected from other prefetches until the reader has missed twice
-//    since they were made; then they are stale and may be evicted.
+//    in manifest order, within the window of the reader's stream (see
+//    prefetch_streams.h): one window per inferred reader, growing while its
+//    prefetches are read and shrinking when they are evicted unread. Unread
+//    prefetches are protected from other prefetches until their stream
+//    goes idle or is forgotten.
+//  - Readahead inside a large file: a window of parts that starts at one,
+//    doubles as the reader moves on, and collapses on a seek (see
+//    sequential_readahead.h).
 //  - Order hints: an explicit list of entries is prefetched in exactly that
 //    order (shuffled training epochs); while one is in force, the next-files
 //    policy stands aside. Prefetch never fetches a file already read.
@@ -36,6 +40,8 @@
 #include <vector>
 
 #include "engine/loop/event_loop.h"
+#include "engine/read/prefetch_streams.h"
+#include "engine/read/sequential_readahead.h"
 #include "engine/store/object_store.h"
 
 namespace shoal {
@@ -61,8 +67,9 @@ struct ReadEngineOptions {
   uint64_t memory_budget = 1ull << 30;  // bytes for cached and in-flight parts
   uint64_t part_size = 8ull << 20;
   bool direct = false;
-  size_t initial_window = 4;  // files prefetched after the first read
+  size_t initial_window = 4;  // files a new stream prefetches after its first read
   size_t max_window = 256;
+  uint64_t max_readahead_bytes = 64ull << 20;  // inside one large file
 };
 
 struct ReadStats {
@@ -78,7 +85,8 @@ struct ReadStats {
   uint64_t bytes_in_use = 0;  // now
   uint64_t peak_bytes_in_use = 0;
   uint64_t budget_bytes = 0;
-  size_t window = 0;  // next-files window now
+  size_t window = 0;   // the largest next-files window now
+  size_t streams = 0;  // reader streams being tracked
 };
 
 class ReadEngine {
@@ -110,6 +118,7 @@ class ReadEngine {
     bool ready = false;
     bool prefetched = false;  // fetched ahead of any read
     bool read = false;        // a read has used it
+    uint32_t stream = 0;      // the next-files stream that prefetched it, or 0
     uint64_t bytes = 0;       // reserved against the budget
     uint64_t generation = 0;  // the demand-miss count when it was fetched
     std::shared_ptr<const std::string> data;
@@ -126,12 +135,15 @@ class ReadEngine {
   using PartWaiter = std::function<void(const Result<std::shared_ptr<const std::string>>&)>;
   // Starts fetching a part. A demand fetch passes the reader's waiter, which
   // is registered before the GET is issued: a store may complete inline.
-  bool Fetch(const FileRef& file, uint32_t part, bool prefetch, PartWaiter waiter = nullptr);
+  bool Fetch(const FileRef& file, uint32_t part, bool prefetch, PartWaiter waiter = nullptr,
+             uint32_t stream = 0);
   void OnFetched(PartKey key, Result<GetResult> result);
   bool Reserve(uint64_t bytes, bool prefetch);
-  void Evict(std::list<PartKey>& from);
+  void Evict(std::list<PartKey>& from, std::list<PartKey>::iterator which);
+  bool IsStale(const Part& part) const;
   void MarkRead(Part& part);
-  void Prefetch(uint32_t entry);
+  void PrefetchNext(PrefetchStream& stream);
+  void ReadAhead(const FileRef& file, uint64_t offset, uint64_t length);
   void PumpHints();
   uint64_t PartBytes(const FileRef& file, uint32_t part) const;
 
@@ -153,16 +165,18 @@ class ReadEngine {
   std::list<PartKey> lru_read_;
   std::list<PartKey> lru_unread_;
   uint64_t used_ = 0;
-  // Advances on every demand miss. A prefetched part still unread two misses
-  // later is stale: the reader went elsewhere, so prefetching may evict it.
+  // Advances on every demand miss. A hinted or read-ahead part still unread
+  // two misses later is stale: the reader went elsewhere, so prefetching
+  // may evict it. (Next-files prefetches go stale with their stream.)
   uint64_t generation_ = 0;
+  PrefetchStreams streams_;
+  SequentialReadahead readahead_;
   // Files whose start has been read: prefetching skips them, so a file read
   // and evicted is not fetched again just because it is a neighbour.
   std::vector<bool> consumed_;
   bool Consumed(uint32_t entry) const { return entry < consumed_.size() && consumed_[entry]; }
   std::vector<uint32_t> hints_;
   size_t next_hint_ = 0;
-  size_t window_;
   ReadStats stats_;
 };
 

@@ -151,18 +151,79 @@ TEST_F(ReadEngineTest, NextFilesWindowGrowsWhilePrefetchesAreUsed) {
   EXPECT_EQ(std::set<std::string>(gets.begin(), gets.end()).size(), gets.size());
 }
 
-TEST_F(ReadEngineTest, WindowShrinksWhenPrefetchesAreEvictedUnread) {
+TEST_F(ReadEngineTest, AbandonedStreamsPrefetchesAreEvictedAsWaste) {
   FakeCatalog catalog(store_, 200, 1000);
   ReadEngineOptions options;
   options.memory_budget = 8000;  // room for 8 files
   options.initial_window = 64;
   options.max_window = 64;
   ReadEngine engine(loop_, store_, catalog, options);
-  // Jump around so that prefetched neighbours are never read.
-  for (uint32_t e : {1u, 100u, 50u, 150u, 10u, 190u}) ReadAll(engine, e, 1000);
+  // The reader starts at file 1 (prefetching its neighbours), then leaves
+  // for good and reads 100..159: the first stream goes idle, and its unread
+  // prefetches give way to the new stream's.
+  ReadAll(engine, 1, 1000);
+  for (uint32_t e = 100; e < 160; ++e) {
+    ASSERT_EQ(ReadAll(engine, e, 1000), store_.objects_[catalog.refs_[e - 1].key]);
+  }
   ReadStats s = engine.Stats();
-  EXPECT_LT(s.window, 64u);
   EXPECT_GT(s.prefetch_wasted_bytes, 0u);
+  EXPECT_LE(s.prefetch_wasted_bytes, 7000u);  // at most the first stream's prefetches
+  EXPECT_GE(s.prefetch_hits, 40u);            // the new stream prefetched well
+  EXPECT_LE(s.peak_bytes_in_use, options.memory_budget);
+}
+
+TEST_F(ReadEngineTest, InterleavedReadersEachKeepTheirOwnWindow) {
+  // Four readers take turns, one file each, on four slices of a directory,
+  // as data-loader workers do. Each is a stream with its own window, so no
+  // reader's prefetches push out another's and nothing is fetched twice.
+  FakeCatalog catalog(store_, 400, 1000);
+  ReadEngineOptions options;
+  options.memory_budget = 60000;  // room for 60 files, 15 per reader
+  options.initial_window = 4;
+  ReadEngine engine(loop_, store_, catalog, options);
+  for (uint32_t step = 0; step < 100; ++step) {
+    for (uint32_t reader = 0; reader < 4; ++reader) {
+      const uint32_t e = 1 + reader * 100 + step;
+      ASSERT_EQ(ReadAll(engine, e, 1000), store_.objects_[catalog.refs_[e - 1].key]);
+    }
+  }
+  ReadStats s = engine.Stats();
+  EXPECT_EQ(s.streams, 4u);
+  EXPECT_EQ(s.prefetch_wasted_bytes, 0u);
+  EXPECT_GE(s.prefetch_hits, 390u);
+  std::vector<std::string> gets = Gets();
+  EXPECT_EQ(std::set<std::string>(gets.begin(), gets.end()).size(), gets.size());
+  EXPECT_LE(gets.size(), 400u);
+  EXPECT_LE(s.peak_bytes_in_use, options.memory_budget);
+}
+
+TEST_F(ReadEngineTest, ReadaheadInsideALargeFileGrowsAndStopsOnSeeks) {
+  FakeCatalog catalog(store_, 1, 64 * 1024);
+  ReadEngineOptions options;
+  options.part_size = 1024;
+  options.max_readahead_bytes = 8 * 1024;  // at most 8 parts ahead
+  ReadEngine engine(loop_, store_, catalog, options);
+  const std::string& object = store_.objects_["f1001"];
+  auto read = [&](uint64_t offset, uint64_t length) {
+    std::promise<std::string> got;
+    engine.Read(1, offset, length, [&](Result<std::string_view> r) {
+      got.set_value(r.ok() ? std::string(*r) : r.status().ToString());
+    });
+    return got.get_future().get();
+  };
+  // Sequential reads of the first 16 KiB, 512 bytes at a time.
+  for (uint64_t off = 0; off < 16 * 1024; off += 512)
+    ASSERT_EQ(read(off, 512), object.substr(off, 512));
+  ReadStats sequential = engine.Stats();
+  EXPECT_GE(sequential.prefetch_hits, 12u);  // most parts were there before the reader
+  int ranged_before = 0;
+  loop_.RunSync([&] { ranged_before = store_.ranged; });
+  // Random reads far apart: each fetches its own part and nothing ahead.
+  for (uint64_t off : {50000u, 30000u, 60000u, 40000u})
+    ASSERT_EQ(read(off, 100), object.substr(off, 100));
+  int ranged_after = 0;
+  loop_.RunSync([&] { ranged_after = store_.ranged; });
+  EXPECT_LE(ranged_after - ranged_before, 4 + 8);  // no growing readahead after seeks
 }
 
 TEST_F(ReadEngineTest, MemoryStaysWithinBudgetOverTenTimesTheBudget) {

@@ -1,8 +1,10 @@
 // `shoal bench-read MANIFEST`: reads every file of a manifest through the
 // read engine (no FUSE) with N reader threads, and reports files/s, MB/s and
 // the process's CPU seconds. Readers split the files into N contiguous runs
-// in manifest order, as a data loader's workers split a dataset; --shuffle
-// reads in a seeded random order and hands the engine that order as a hint.
+// in manifest order, as a data loader's workers split a dataset. --shuffle
+// reads in a seeded random order and hands the engine that order as a hint;
+// readers then take the next sample from one shared queue, as a shuffling
+// data loader's workers do, so the files are consumed in the hinted order.
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -13,15 +15,11 @@
 #include <random>
 #include <thread>
 
-#include "engine/http/retrying_transport.h"
-#include "engine/http/uring_curl_transport.h"
-#include "engine/read/read_engine.h"
-#include "engine/store/file/file_store.h"
-#include "engine/store/s3/s3_store.h"
+#include "engine/read/read_stack.h"
 #include "index/manifest_catalog.h"
 #include "tools/cli/commands.h"
+#include "tools/cli/engine_flags.h"
 #include "tools/cli/manifest_cli.h"
-#include "tools/cli/store_flags.h"
 
 namespace shoal::cli {
 namespace {
@@ -29,10 +27,9 @@ namespace {
 struct BenchArgs {
   std::string manifest;
   int readers = 8;
-  uint64_t budget_mib = 1024;
-  int max_in_flight = 128;
   bool shuffle = false;
-  bool direct = false;
+  bool print_stats = false;
+  EngineFlags engine;
   StoreFlags store;
 };
 
@@ -52,41 +49,18 @@ int RunBench(const BenchArgs& args) {
   }
   if (args.shuffle) std::shuffle(files.begin(), files.end(), std::mt19937(42));
 
-  EventLoop loop;
-  if (Status s = loop.Start(); !s.ok()) return Fail(s);
-  std::unique_ptr<ObjectStore> file_store;
-  std::unique_ptr<UringCurlTransport> transport;
-  std::unique_ptr<RetryingTransport> retrying;
-  std::unique_ptr<S3Store> s3_store;
-  ObjectStore* store = nullptr;
-  if (manifest->endpoint().empty()) {
-    Result<std::unique_ptr<FileStore>> opened = FileStore::Open(std::string(manifest->bucket()));
-    if (!opened.ok()) return Fail(opened.status());
-    file_store = std::move(*opened);
-    store = file_store.get();
-  } else {
-    // The manifest names the endpoint; --endpoint overrides it.
-    StoreOptions options = ToStoreOptions(args.store);
-    if (options.endpoint.empty()) options.endpoint = std::string(manifest->endpoint());
-    Result<S3Config> config =
-        ResolveS3Config(std::string(manifest->bucket()), options, ProcessEnvironment());
-    if (!config.ok()) return Fail(config.status());
-    Result<ParsedEndpoint> endpoint = ParseEndpoint(config->endpoint);
-    if (!endpoint.ok()) return Fail(endpoint.status());
-    UringTransportOptions transport_options;
-    transport_options.transport = options.transport;
-    transport_options.max_in_flight = args.max_in_flight;
-    transport = std::make_unique<UringCurlTransport>(loop, transport_options);
-    retrying = std::make_unique<RetryingTransport>(*transport, loop, options.retry);
-    s3_store = std::make_unique<S3Store>(S3RequestBuilder(*config, *endpoint), *retrying);
-    store = s3_store.get();
-  }
+  // The manifest names the bucket and endpoint; --endpoint overrides it.
+  StoreUri location;
+  location.kind = manifest->endpoint().empty() ? StoreUri::Kind::kFile : StoreUri::Kind::kS3;
+  location.bucket = std::string(manifest->bucket());
+  ReadStackOptions options = ToReadStackOptions(args.engine, args.store);
+  if (options.store.endpoint.empty()) options.store.endpoint = std::string(manifest->endpoint());
   ManifestCatalog catalog(manifest);
-  ReadEngineOptions options;
-  options.memory_budget = args.budget_mib << 20;
-  options.direct = args.direct;
-  auto engine = std::make_unique<ReadEngine>(loop, *store, catalog, options);
-  if (args.shuffle && !args.direct) engine->Hint(files);
+  Result<std::unique_ptr<ReadStack>> stack =
+      ReadStack::Open(location, options, catalog, ProcessEnvironment());
+  if (!stack.ok()) return Fail(stack.status());
+  ReadEngine* engine = &(*stack)->engine();
+  if (args.shuffle && !args.engine.direct) engine->Hint(files);
 
   const double cpu_start = CpuSeconds();
   const auto start = std::chrono::steady_clock::now();
@@ -94,11 +68,20 @@ int RunBench(const BenchArgs& args) {
   std::vector<std::thread> readers;
   const size_t per_reader =
       (files.size() + static_cast<size_t>(args.readers) - 1) / static_cast<size_t>(args.readers);
+  std::atomic<size_t> next_sample{0};
   for (int r = 0; r < args.readers; ++r) {
     readers.emplace_back([&, r] {
-      const size_t begin = static_cast<size_t>(r) * per_reader;
-      const size_t end = std::min(files.size(), begin + per_reader);
+      size_t begin = static_cast<size_t>(r) * per_reader;
+      size_t end = std::min(files.size(), begin + per_reader);
+      if (args.shuffle) {
+        begin = 0;
+        end = files.size();
+      }
       for (size_t i = begin; i < end; ++i) {
+        if (args.shuffle) {
+          i = next_sample.fetch_add(1);
+          if (i >= files.size()) break;
+        }
         std::promise<void> done;
         engine->Read(files[i], 0, manifest->GetAttr(files[i]).size,
                      [&](Result<std::string_view> data) {
@@ -134,9 +117,8 @@ int RunBench(const BenchArgs& args) {
       static_cast<unsigned long long>(stats.prefetch_wasted_bytes),
       static_cast<unsigned long long>(stats.peak_bytes_in_use),
       static_cast<unsigned long long>(failures.load()));
-  engine.reset();
-  transport.reset();  // completes anything in flight while the store still exists
-  loop.Stop();
+  if (args.print_stats) std::fputs((*stack)->MetricsText().c_str(), stdout);
+  stack->reset();
   return failures.load() == 0 ? kExitOk : kExitFailed;
 }
 
@@ -148,13 +130,10 @@ void AddBenchReadCommand(CLI::App& app, int& exit_code) {
       "bench-read", "Read every file of a manifest through the engine and time it");
   cmd->add_option("manifest", args->manifest, "manifest file")->required();
   cmd->add_option("--readers", args->readers, "reader threads")->check(CLI::Range(1, 1024));
-  cmd->add_option("--budget-mib", args->budget_mib, "engine memory budget in MiB")
-      ->check(CLI::Range(1, 1 << 20));
-  cmd->add_option("--max-in-flight", args->max_in_flight, "requests in flight")
-      ->check(CLI::Range(1, 4096));
   cmd->add_flag("--shuffle", args->shuffle,
                 "read in a seeded random order, given to the engine as a hint");
-  cmd->add_flag("--direct", args->direct, "no cache and no prefetch");
+  cmd->add_flag("--stats", args->print_stats, "print the engine's stats (Prometheus text)");
+  AddEngineFlags(*cmd, args->engine);
   AddStoreFlags(*cmd, args->store);
   cmd->callback([args, &exit_code] { exit_code = RunBench(*args); });
 }

@@ -32,11 +32,16 @@ bool MakeDir(const std::string& path) {
   return !ec;
 }
 
-int RunGenerate(const GenerateArgs& args) {
+int RunGenerate(GenerateArgs args) {
   if (args.min_size > args.max_size) {
     std::fprintf(stderr, "shoal: --min-size must not exceed --max-size\n");
     return kExitUsage;
   }
+  if (args.dir.rfind("s3://", 0) == 0) {
+    std::fprintf(stderr, "shoal: generate writes a local directory; use a path or file:// URI\n");
+    return kExitUsage;
+  }
+  if (args.dir.rfind("file://", 0) == 0) args.dir.erase(0, 7);
   if (!MakeDir(args.dir)) {
     return Fail(
         Status(ErrorCode::kIoError, "cannot create " + args.dir + ": " + std::strerror(errno)));

@@ -1,0 +1,77 @@
+#include "engine/read/read_stack.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+
+#include "engine/http/uring_curl_transport.h"
+#include "engine/stats/engine_metrics.h"
+#include "engine/store/file/file_store.h"
+#include "engine/store/file/uring_file_store.h"
+#include "engine/store/s3/s3_store.h"
+
+namespace shoal {
+
+uint64_t DefaultMemoryBudget() {
+  const long pages = ::sysconf(_SC_PHYS_PAGES);
+  const long page_size = ::sysconf(_SC_PAGE_SIZE);
+  constexpr uint64_t kOneGiB = 1ull << 30;
+  if (pages <= 0 || page_size <= 0) return kOneGiB;
+  const uint64_t quarter = static_cast<uint64_t>(pages) * static_cast<uint64_t>(page_size) / 4;
+  return std::min(kOneGiB, quarter);
+}
+
+Result<std::unique_ptr<ReadStack>> ReadStack::Open(const StoreUri& location,
+                                                   const ReadStackOptions& options,
+                                                   const FileCatalog& catalog,
+                                                   const EnvLookup& env) {
+  std::unique_ptr<ReadStack> stack(new ReadStack());
+  if (location.kind == StoreUri::Kind::kFile) {
+    Result<std::unique_ptr<FileStore>> files = FileStore::Open(location.bucket);
+    if (!files.ok()) return files.status();
+    if (Status s = stack->loop_.Start(); !s.ok()) return s;
+    stack->uring_files_ = std::make_unique<UringFileStore>(stack->loop_, **files);
+    stack->base_store_ = std::move(*files);
+    stack->metered_ = std::make_unique<MeteredStore>(*stack->uring_files_);
+  } else {
+    Result<S3Config> config = ResolveS3Config(location.bucket, options.store, env);
+    if (!config.ok()) return config.status();
+    Result<ParsedEndpoint> endpoint = ParseEndpoint(config->endpoint);
+    if (!endpoint.ok()) return endpoint.status();
+    if (Status s = stack->loop_.Start(); !s.ok()) return s;
+    UringTransportOptions transport;
+    transport.transport = options.store.transport;
+    transport.max_in_flight = options.max_in_flight;
+    transport.max_connections_per_host = options.connections_per_host;
+    stack->transport_ = std::make_unique<UringCurlTransport>(stack->loop_, transport);
+    stack->retrying_ =
+        std::make_unique<RetryingTransport>(*stack->transport_, stack->loop_, options.store.retry);
+    stack->base_store_ = std::make_unique<S3Store>(
+        S3RequestBuilder(std::move(*config), std::move(*endpoint)), *stack->retrying_);
+    stack->metered_ = std::make_unique<MeteredStore>(*stack->base_store_);
+  }
+  stack->engine_ =
+      std::make_unique<ReadEngine>(stack->loop_, *stack->metered_, catalog, options.engine);
+  return stack;
+}
+
+ReadStack::~ReadStack() {
+  engine_.reset();     // pending reads complete with kCancelled
+  transport_.reset();  // running transfers complete while the store exists
+  loop_.Stop();        // the ring's file operations are cancelled and reaped
+  metered_.reset();
+  uring_files_.reset();
+  base_store_.reset();
+  retrying_.reset();
+}
+
+std::string ReadStack::MetricsText() {
+  ReadStats read = engine_->Stats();
+  MetricSources sources;
+  sources.read = &read;
+  sources.store = &metered_->metrics();
+  if (retrying_) sources.retries = &retrying_->counters();
+  return RenderMetrics(sources);
+}
+
+}  // namespace shoal

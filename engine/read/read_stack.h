@@ -1,0 +1,66 @@
+// ReadStack: everything a reader of one bucket needs, built in the right
+// order and torn down in the reverse one.
+//
+//   ReadEngine -> MeteredStore -> S3Store -> RetryingTransport -> UringCurlTransport
+//                             \-> UringFileStore -> FileStore          (file://)
+//   all driven by one EventLoop thread.
+//
+// The CLI's bench and the FUSE mount both read through this, so the order
+// of construction and destruction (engine before transport, transport
+// before store, loop last) is written once. The engine's requests complete
+// on the loop; the stack owns every part (RAII) and is safe to destroy with
+// reads in flight: they complete with kCancelled.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "engine/loop/event_loop.h"
+#include "engine/read/read_engine.h"
+#include "engine/stats/metered_store.h"
+#include "engine/store/open_store.h"
+
+namespace shoal {
+
+// The default memory budget: min(1 GiB, a quarter of physical RAM).
+uint64_t DefaultMemoryBudget();
+
+struct ReadStackOptions {
+  StoreOptions store;  // endpoint, credentials, timeouts, retries
+  int max_in_flight = 128;
+  int connections_per_host = 64;
+  ReadEngineOptions engine;  // budget, part size, direct mode
+};
+
+class ReadStack {
+ public:
+  // `location` names the bucket (s3:// or file://); `catalog` must outlive
+  // the stack. Fails with the reason if the loop, credentials or bucket
+  // directory cannot be set up; nothing is contacted yet.
+  static Result<std::unique_ptr<ReadStack>> Open(const StoreUri& location,
+                                                 const ReadStackOptions& options,
+                                                 const FileCatalog& catalog, const EnvLookup& env);
+  ~ReadStack();
+  ReadStack(const ReadStack&) = delete;
+  ReadStack& operator=(const ReadStack&) = delete;
+
+  ReadEngine& engine() { return *engine_; }
+  EventLoop& loop() { return loop_; }
+  // The store the engine reads through (metered), for other requests.
+  ObjectStore& store() { return *metered_; }
+  // Engine, store and retry numbers as a Prometheus text page.
+  std::string MetricsText();
+
+ private:
+  ReadStack() = default;
+
+  EventLoop loop_;
+  std::unique_ptr<HttpTransport> transport_;  // UringCurlTransport, s3 only
+  std::unique_ptr<RetryingTransport> retrying_;
+  std::unique_ptr<ObjectStore> base_store_;  // S3Store or FileStore
+  std::unique_ptr<ObjectStore> uring_files_;
+  std::unique_ptr<MeteredStore> metered_;
+  std::unique_ptr<ReadEngine> engine_;
+};
+
+}  // namespace shoal
