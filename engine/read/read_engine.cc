@@ -112,15 +112,14 @@ void ReadEngine::ReadDirect(const FileRef& file, uint64_t offset, uint64_t lengt
   ++stats_.requests;
   ++stats_.cache_misses;
   GetRequest request{file.key, ByteRange{offset, length}, file.etag};
-  store_.Get(std::move(request), [this, alive = std::weak_ptr<int>(alive_),
+  store_.Get(std::move(request), [this, alive = std::weak_ptr<int>(alive_), entry = file.entry,
                                   done = std::move(done)](Result<GetResult> r) {
     if (alive.expired()) {
       done(Status(ErrorCode::kCancelled, "the read engine shut down during the read"));
       return;
     }
     if (!r.ok()) {
-      ++stats_.errors;
-      if (r.status().code() == ErrorCode::kPreconditionFailed) ++stats_.stale_objects;
+      NoteFailure(entry, r.status());
       done(r.status());
       return;
     }
@@ -303,8 +302,7 @@ void ReadEngine::OnFetched(PartKey key, Result<GetResult> result) {
   auto waiters = std::move(part.waiters);
   part.waiters.clear();
   if (!result.ok()) {
-    ++stats_.errors;
-    if (result.status().code() == ErrorCode::kPreconditionFailed) ++stats_.stale_objects;
+    NoteFailure(key.entry, result.status());
     if (part.stream != 0 && !part.read) {
       streams_.OnPrefetchDropped(part.stream, part.bytes, /*wasted=*/false);
     }
@@ -324,6 +322,25 @@ void ReadEngine::OnFetched(PartKey key, Result<GetResult> result) {
   std::shared_ptr<const std::string> data = part.data;
   for (auto& w : waiters) w(data);
   PumpHints();
+}
+
+void ReadEngine::NoteFailure(uint32_t entry, const Status& status) {
+  ++stats_.errors;
+  const bool stale = status.code() == ErrorCode::kPreconditionFailed;
+  if (stale) ++stats_.stale_objects;
+  if (status.code() == ErrorCode::kCancelled || options_.log == nullptr) return;
+  if (failures_logged_.size() >= 100000 || !failures_logged_.insert(entry).second) return;
+  FileRef file;
+  const std::string key = catalog_.File(entry, &file) ? file.key : std::to_string(entry);
+  if (stale) {
+    options_.log->Write(LogLevel::kWarning,
+                        "object '" + key +
+                            "' changed after the snapshot was indexed (its ETag no longer "
+                            "matches); its reads fail until the mount is refreshed");
+  } else {
+    options_.log->Write(LogLevel::kError,
+                        "reading object '" + key + "' failed: " + status.ToString());
+  }
 }
 
 void ReadEngine::PrefetchNext(PrefetchStream& stream) {

@@ -37,8 +37,10 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
+#include "engine/base/log_sink.h"
 #include "engine/loop/event_loop.h"
 #include "engine/read/prefetch_streams.h"
 #include "engine/read/sequential_readahead.h"
@@ -70,6 +72,10 @@ struct ReadEngineOptions {
   size_t initial_window = 4;  // files a new stream prefetches after its first read
   size_t max_window = 256;
   uint64_t max_readahead_bytes = 64ull << 20;  // inside one large file
+  // Where failures are reported, once per file (an object that changed
+  // since indexing, a fetch that failed after retries); may be null. Must
+  // outlive the engine.
+  LogSink* log = nullptr;
 };
 
 struct ReadStats {
@@ -138,6 +144,8 @@ class ReadEngine {
   bool Fetch(const FileRef& file, uint32_t part, bool prefetch, PartWaiter waiter = nullptr,
              uint32_t stream = 0);
   void OnFetched(PartKey key, Result<GetResult> result);
+  // Counts a failed fetch and logs it, once per file.
+  void NoteFailure(uint32_t entry, const Status& status);
   bool Reserve(uint64_t bytes, bool prefetch);
   void Evict(std::list<PartKey>& from, std::list<PartKey>::iterator which);
   bool IsStale(const Part& part) const;
@@ -175,6 +183,7 @@ class ReadEngine {
   // and evicted is not fetched again just because it is a neighbour.
   std::vector<bool> consumed_;
   bool Consumed(uint32_t entry) const { return entry < consumed_.size() && consumed_[entry]; }
+  std::unordered_set<uint32_t> failures_logged_;
   std::vector<uint32_t> hints_;
   size_t next_hint_ = 0;
   ReadStats stats_;

@@ -50,8 +50,9 @@ Result<std::unique_ptr<ReadStack>> ReadStack::Open(const StoreUri& location,
         S3RequestBuilder(std::move(*config), std::move(*endpoint)), *stack->retrying_);
     stack->metered_ = std::make_unique<MeteredStore>(*stack->base_store_);
   }
-  stack->engine_ =
-      std::make_unique<ReadEngine>(stack->loop_, *stack->metered_, catalog, options.engine);
+  ReadEngineOptions engine = options.engine;
+  if (engine.log == nullptr) engine.log = &stack->stderr_log_;
+  stack->engine_ = std::make_unique<ReadEngine>(stack->loop_, *stack->metered_, catalog, engine);
   return stack;
 }
 

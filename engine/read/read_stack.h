@@ -29,7 +29,8 @@ struct ReadStackOptions {
   StoreOptions store;  // endpoint, credentials, timeouts, retries
   int max_in_flight = 128;
   int connections_per_host = 64;
-  ReadEngineOptions engine;  // budget, part size, direct mode
+  ReadEngineOptions engine;  // budget, part size, direct mode; a null log
+                             // means the stack's own stderr sink
 };
 
 class ReadStack {
@@ -54,6 +55,7 @@ class ReadStack {
  private:
   ReadStack() = default;
 
+  StderrLogSink stderr_log_;
   EventLoop loop_;
   std::unique_ptr<HttpTransport> transport_;  // UringCurlTransport, s3 only
   std::unique_ptr<RetryingTransport> retrying_;

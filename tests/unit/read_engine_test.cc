@@ -243,13 +243,21 @@ TEST_F(ReadEngineTest, MemoryStaysWithinBudgetOverTenTimesTheBudget) {
 
 TEST_F(ReadEngineTest, ChangedObjectFailsWithPreconditionFailed) {
   FakeCatalog catalog(store_, 2, 100);
+  MemoryLogSink log;
   ReadEngineOptions options;
   options.initial_window = 1;
+  options.log = &log;
   ReadEngine engine(loop_, store_, catalog, options);
   loop_.RunSync([&] { store_.objects_["f1002"] = "different contents now"; });
   std::string got = ReadAll(engine, 2, 100);
   EXPECT_NE(got.find("precondition_failed"), std::string::npos) << got;
-  EXPECT_EQ(engine.Stats().stale_objects, 1u);
+  got = ReadAll(engine, 2, 100);  // still refused: versions never mix
+  EXPECT_NE(got.find("precondition_failed"), std::string::npos) << got;
+  EXPECT_EQ(engine.Stats().stale_objects, 2u);
+  // Logged once, naming the object.
+  std::vector<std::string> lines = log.lines();
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_NE(lines[0].find("warning: object 'f1002' changed"), std::string::npos) << lines[0];
 }
 
 TEST_F(ReadEngineTest, OrderHintsArePrefetchedInExactlyThatOrder) {
