@@ -54,6 +54,8 @@ class PrefetchStreams {
   uint64_t ByteShare(uint64_t budget) const;
   size_t LargestWindow() const;
   size_t size() const { return streams_.size(); }
+  // Forgets every stream (ids are never reused, so their prefetches go stale).
+  void Clear() { streams_.clear(); }
 
  private:
   PrefetchStream* Find(uint32_t id);

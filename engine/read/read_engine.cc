@@ -7,9 +7,15 @@ namespace shoal {
 
 ReadEngine::ReadEngine(EventLoop& loop, ObjectStore& store, const FileCatalog& catalog,
                        ReadEngineOptions options)
+    : ReadEngine(loop, store,
+                 std::shared_ptr<const FileCatalog>(&catalog, [](const FileCatalog*) {}), options) {
+}
+
+ReadEngine::ReadEngine(EventLoop& loop, ObjectStore& store,
+                       std::shared_ptr<const FileCatalog> catalog, ReadEngineOptions options)
     : loop_(loop),
       store_(store),
-      catalog_(catalog),
+      catalog_(std::move(catalog)),
       options_(options),
       streams_(options.initial_window, options.max_window),
       readahead_(static_cast<uint32_t>(std::max<uint64_t>(
@@ -47,6 +53,44 @@ void ReadEngine::Read(uint32_t entry, uint64_t offset, uint64_t length, ReadCall
   });
 }
 
+void ReadEngine::Read(const FileRef& file, uint64_t offset, uint64_t length, ReadCallback done) {
+  if (loop_.InLoopThread()) {
+    ReadFileOnLoop(file, offset, length, std::move(done));
+    return;
+  }
+  auto shared = std::make_shared<ReadCallback>(std::move(done));
+  loop_.Post([this, alive = std::weak_ptr<int>(alive_), file, offset, length, shared] {
+    if (alive.expired()) {
+      (*shared)(Status(ErrorCode::kCancelled, "the read engine has shut down"));
+      return;
+    }
+    ReadFileOnLoop(file, offset, length, std::move(*shared));
+  });
+}
+
+bool ReadEngine::CurrentFile(uint32_t entry, FileRef* out) const {
+  if (!catalog_->File(entry, out)) return false;
+  out->generation = generation_id_;
+  return true;
+}
+
+bool ReadEngine::Resolve(uint32_t entry, FileRef* out) {
+  bool found = false;
+  loop_.RunSync([&] { found = CurrentFile(entry, out); });
+  return found;
+}
+
+void ReadEngine::SwapCatalog(std::shared_ptr<const FileCatalog> catalog) {
+  loop_.RunSync([&] {
+    catalog_ = std::move(catalog);
+    ++generation_id_;
+    consumed_.clear();
+    hints_.clear();
+    next_hint_ = 0;
+    streams_.Clear();
+  });
+}
+
 void ReadEngine::Hint(std::vector<uint32_t> entries) {
   auto shared = std::make_shared<std::vector<uint32_t>>(std::move(entries));
   loop_.Post([this, alive = std::weak_ptr<int>(alive_), shared] {
@@ -77,10 +121,16 @@ uint64_t ReadEngine::PartBytes(const FileRef& file, uint32_t part) const {
 
 void ReadEngine::ReadOnLoop(uint32_t entry, uint64_t offset, uint64_t length, ReadCallback done) {
   FileRef file;
-  if (!catalog_.File(entry, &file)) {
+  if (!CurrentFile(entry, &file)) {
     done(Status(ErrorCode::kInvalidArgument, "entry " + std::to_string(entry) + " is not a file"));
     return;
   }
+  ReadFileOnLoop(file, offset, length, std::move(done));
+}
+
+void ReadEngine::ReadFileOnLoop(const FileRef& file, uint64_t offset, uint64_t length,
+                                ReadCallback done) {
+  const uint32_t entry = file.entry;
   if (offset >= file.size || length == 0) {
     done(std::string_view());
     return;
@@ -91,9 +141,10 @@ void ReadEngine::ReadOnLoop(uint32_t entry, uint64_t offset, uint64_t length, Re
     return;
   }
   // The first read of a file's start moves the next-files window along.
-  const PartKey first{entry, 0};
-  auto it = parts_.find(first);
-  const bool first_touch = offset < options_.part_size && (it == parts_.end() || !it->second.read);
+  auto it = parts_.find(KeyOf(file, 0));
+  // Only files of the current snapshot steer prefetching.
+  const bool first_touch = file.generation == generation_id_ && offset < options_.part_size &&
+                           (it == parts_.end() || !it->second.read);
   uint32_t prefetched_by = 0;
   if (first_touch) {
     if (consumed_.size() <= entry) consumed_.resize(static_cast<size_t>(entry) + 1, false);
@@ -112,14 +163,14 @@ void ReadEngine::ReadDirect(const FileRef& file, uint64_t offset, uint64_t lengt
   ++stats_.requests;
   ++stats_.cache_misses;
   GetRequest request{file.key, ByteRange{offset, length}, file.etag};
-  store_.Get(std::move(request), [this, alive = std::weak_ptr<int>(alive_), entry = file.entry,
+  store_.Get(std::move(request), [this, alive = std::weak_ptr<int>(alive_), object_key = file.key,
                                   done = std::move(done)](Result<GetResult> r) {
     if (alive.expired()) {
       done(Status(ErrorCode::kCancelled, "the read engine shut down during the read"));
       return;
     }
     if (!r.ok()) {
-      NoteFailure(entry, r.status());
+      NoteFailure(object_key, r.status());
       done(r.status());
       return;
     }
@@ -185,7 +236,7 @@ void ReadEngine::ReadAhead(const FileRef& file, uint64_t offset, uint64_t length
   const uint32_t last = static_cast<uint32_t>((offset + length - 1) / options_.part_size);
   const uint32_t ahead = readahead_.OnRead(file.entry, offset, length, options_.part_size);
   for (uint32_t p = last + 1; p <= last + ahead && PartBytes(file, p) > 0; ++p) {
-    if (parts_.count(PartKey{file.entry, p}) == 0 && !Fetch(file, p, /*prefetch=*/true)) break;
+    if (parts_.count(KeyOf(file, p)) == 0 && !Fetch(file, p, /*prefetch=*/true)) break;
   }
 }
 
@@ -202,7 +253,7 @@ void ReadEngine::MarkRead(Part& part) {
 void ReadEngine::WithPart(
     const FileRef& file, uint32_t part_index,
     std::function<void(const Result<std::shared_ptr<const std::string>>&)> done) {
-  const PartKey key{file.entry, part_index};
+  const PartKey key = KeyOf(file, part_index);
   auto it = parts_.find(key);
   if (it != parts_.end()) {
     Part& part = it->second;
@@ -266,7 +317,7 @@ bool ReadEngine::Fetch(const FileRef& file, uint32_t part_index, bool prefetch, 
                        uint32_t stream) {
   const uint64_t bytes = PartBytes(file, part_index);
   if (!Reserve(bytes, prefetch)) return false;
-  const PartKey key{file.entry, part_index};
+  const PartKey key = KeyOf(file, part_index);
   Part& part = parts_[key];
   part.bytes = bytes;
   part.prefetched = prefetch;
@@ -288,21 +339,21 @@ bool ReadEngine::Fetch(const FileRef& file, uint32_t part_index, bool prefetch, 
   if (file.size > options_.part_size) {
     request.range = ByteRange{static_cast<uint64_t>(part_index) * options_.part_size, bytes};
   }
-  store_.Get(std::move(request),
-             [this, alive = std::weak_ptr<int>(alive_), key](Result<GetResult> r) {
-               if (!alive.expired()) OnFetched(key, std::move(r));  // else: engine gone
-             });
+  store_.Get(std::move(request), [this, alive = std::weak_ptr<int>(alive_), key,
+                                  object_key = file.key](Result<GetResult> r) {
+    if (!alive.expired()) OnFetched(key, object_key, std::move(r));  // else: engine gone
+  });
   return true;
 }
 
-void ReadEngine::OnFetched(PartKey key, Result<GetResult> result) {
+void ReadEngine::OnFetched(PartKey key, const std::string& object_key, Result<GetResult> result) {
   auto it = parts_.find(key);
   if (it == parts_.end()) return;
   Part& part = it->second;
   auto waiters = std::move(part.waiters);
   part.waiters.clear();
   if (!result.ok()) {
-    NoteFailure(key.entry, result.status());
+    NoteFailure(object_key, result.status());
     if (part.stream != 0 && !part.read) {
       streams_.OnPrefetchDropped(part.stream, part.bytes, /*wasted=*/false);
     }
@@ -324,14 +375,12 @@ void ReadEngine::OnFetched(PartKey key, Result<GetResult> result) {
   PumpHints();
 }
 
-void ReadEngine::NoteFailure(uint32_t entry, const Status& status) {
+void ReadEngine::NoteFailure(const std::string& key, const Status& status) {
   ++stats_.errors;
   const bool stale = status.code() == ErrorCode::kPreconditionFailed;
   if (stale) ++stats_.stale_objects;
   if (status.code() == ErrorCode::kCancelled || options_.log == nullptr) return;
-  if (failures_logged_.size() >= 100000 || !failures_logged_.insert(entry).second) return;
-  FileRef file;
-  const std::string key = catalog_.File(entry, &file) ? file.key : std::to_string(entry);
+  if (failures_logged_.size() >= 100000 || !failures_logged_.insert(key).second) return;
   if (stale) {
     options_.log->Write(LogLevel::kWarning,
                         "object '" + key +
@@ -349,11 +398,11 @@ void ReadEngine::PrefetchNext(PrefetchStream& stream) {
   for (size_t looked = 0; stream.ahead_files < stream.window && stream.ahead_bytes < share &&
                           looked < 4 * stream.window + 16;
        ++looked) {
-    std::vector<uint32_t> next = catalog_.NextFiles(stream.frontier, 1);
+    std::vector<uint32_t> next = catalog_->NextFiles(stream.frontier, 1);
     if (next.empty()) return;  // the end of the directory
     FileRef file;
-    if (parts_.count(PartKey{next[0], 0}) != 0 || Consumed(next[0]) ||
-        !catalog_.File(next[0], &file) || file.size == 0) {
+    if (parts_.count(PartKey{generation_id_, next[0], 0}) != 0 || Consumed(next[0]) ||
+        !CurrentFile(next[0], &file) || file.size == 0) {
       stream.frontier = next[0];
       continue;
     }
@@ -368,8 +417,8 @@ void ReadEngine::PumpHints() {
   while (next_hint_ < hints_.size()) {
     const uint32_t entry = hints_[next_hint_];
     FileRef file;
-    if (parts_.count(PartKey{entry, 0}) != 0 || Consumed(entry) || !catalog_.File(entry, &file) ||
-        file.size == 0) {
+    if (parts_.count(PartKey{generation_id_, entry, 0}) != 0 || Consumed(entry) ||
+        !CurrentFile(entry, &file) || file.size == 0) {
       ++next_hint_;
       continue;
     }

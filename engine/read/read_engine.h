@@ -54,6 +54,7 @@ struct FileRef {
   std::string key;
   std::string etag;
   uint64_t size = 0;
+  uint32_t generation = 0;  // of the catalog it came from (see SwapCatalog)
 };
 
 // The engine's view of the snapshot: file identity and sibling order.
@@ -103,20 +104,35 @@ class ReadEngine {
   // `loop`, `store` and `catalog` must outlive the engine.
   ReadEngine(EventLoop& loop, ObjectStore& store, const FileCatalog& catalog,
              ReadEngineOptions options);
+  // The engine shares ownership of the catalog.
+  ReadEngine(EventLoop& loop, ObjectStore& store, std::shared_ptr<const FileCatalog> catalog,
+             ReadEngineOptions options);
   // Safe with requests in flight: pending reads complete with kCancelled,
   // and late completions from the store are ignored.
   ~ReadEngine();
 
+  // A read of a file of the current catalog.
   void Read(uint32_t entry, uint64_t offset, uint64_t length, ReadCallback done);
-  // Prefetch these files next, in this order.
+  // A read of a file resolved earlier, possibly from an older catalog: a
+  // file opened before a snapshot refresh keeps reading its own version.
+  void Read(const FileRef& file, uint64_t offset, uint64_t length, ReadCallback done);
+  // Resolves `entry` in the current catalog (any thread; brief wait for the loop).
+  bool Resolve(uint32_t entry, FileRef* out);
+  // Prefetch these files of the current catalog next, in this order.
   void Hint(std::vector<uint32_t> entries);
+  // Switches to a newer snapshot. Cached parts of the old one stay until
+  // evicted, for files already open; streams, hints and the record of
+  // files read start afresh.
+  void SwapCatalog(std::shared_ptr<const FileCatalog> catalog);
   ReadStats Stats();  // blocks briefly for the loop thread
 
  private:
   struct PartKey {
+    uint32_t generation;
     uint32_t entry;
     uint32_t part;
     bool operator<(const PartKey& o) const {
+      if (generation != o.generation) return generation < o.generation;
       return entry != o.entry ? entry < o.entry : part < o.part;
     }
   };
@@ -133,6 +149,11 @@ class ReadEngine {
   };
 
   void ReadOnLoop(uint32_t entry, uint64_t offset, uint64_t length, ReadCallback done);
+  void ReadFileOnLoop(const FileRef& file, uint64_t offset, uint64_t length, ReadCallback done);
+  PartKey KeyOf(const FileRef& file, uint32_t part) const {
+    return PartKey{file.generation, file.entry, part};
+  }
+  bool CurrentFile(uint32_t entry, FileRef* out) const;
   void ReadDirect(const FileRef& file, uint64_t offset, uint64_t length, ReadCallback done);
   void Gather(const FileRef& file, uint64_t offset, uint64_t length, ReadCallback done);
   // Calls `done` once the part is in memory (or failed).
@@ -143,9 +164,9 @@ class ReadEngine {
   // is registered before the GET is issued: a store may complete inline.
   bool Fetch(const FileRef& file, uint32_t part, bool prefetch, PartWaiter waiter = nullptr,
              uint32_t stream = 0);
-  void OnFetched(PartKey key, Result<GetResult> result);
-  // Counts a failed fetch and logs it, once per file.
-  void NoteFailure(uint32_t entry, const Status& status);
+  void OnFetched(PartKey key, const std::string& object_key, Result<GetResult> result);
+  // Counts a failed fetch and logs it, once per object.
+  void NoteFailure(const std::string& object_key, const Status& status);
   bool Reserve(uint64_t bytes, bool prefetch);
   void Evict(std::list<PartKey>& from, std::list<PartKey>::iterator which);
   bool IsStale(const Part& part) const;
@@ -162,7 +183,8 @@ class ReadEngine {
 
   EventLoop& loop_;
   ObjectStore& store_;
-  const FileCatalog& catalog_;
+  std::shared_ptr<const FileCatalog> catalog_;  // loop thread
+  uint32_t generation_id_ = 0;                  // of catalog_
   const ReadEngineOptions options_;
 
   // Loop-thread state.
@@ -183,7 +205,7 @@ class ReadEngine {
   // and evicted is not fetched again just because it is a neighbour.
   std::vector<bool> consumed_;
   bool Consumed(uint32_t entry) const { return entry < consumed_.size() && consumed_[entry]; }
-  std::unordered_set<uint32_t> failures_logged_;
+  std::unordered_set<std::string> failures_logged_;
   std::vector<uint32_t> hints_;
   size_t next_hint_ = 0;
   ReadStats stats_;

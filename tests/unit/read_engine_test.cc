@@ -67,9 +67,9 @@ class FakeStore final : public ObjectStore {
 // Files 1..n in one directory, in order.
 class FakeCatalog final : public FileCatalog {
  public:
-  FakeCatalog(FakeStore& store, int files, size_t size) {
+  FakeCatalog(FakeStore& store, int files, size_t size, const std::string& prefix = "f") {
     for (int i = 1; i <= files; ++i) {
-      std::string key = "f" + std::to_string(1000 + i);
+      std::string key = prefix + std::to_string(1000 + i);
       std::string data(size, static_cast<char>('a' + i % 26));
       data[0] = static_cast<char>(i);
       store.objects_[key] = data;
@@ -340,6 +340,28 @@ TEST_F(ReadEngineTest, LargeFilesAreReadInPartsAcrossBoundaries) {
   EXPECT_EQ(got.get_future().get(), store_.objects_["f1001"].substr(4000, 5000));
   EXPECT_EQ(ReadAll(engine, 1, 10000), store_.objects_["f1001"]);
   loop_.RunSync([&] { EXPECT_EQ(store_.ranged, 3); });  // parts 0, 1, 2 fetched once each
+}
+
+TEST_F(ReadEngineTest, FilesOpenedBeforeACatalogSwapKeepTheirVersion) {
+  auto before = std::make_shared<FakeCatalog>(store_, 5, 700, "old");
+  auto after = std::make_shared<FakeCatalog>(store_, 5, 900, "new");
+  ReadEngine engine(loop_, store_, before, ReadEngineOptions{});
+  FileRef opened;
+  ASSERT_TRUE(engine.Resolve(2, &opened));
+  EXPECT_EQ(opened.key, "old1002");
+  engine.SwapCatalog(after);
+  // The handle opened before still reads the old object...
+  std::promise<std::string> old_bytes;
+  engine.Read(opened, 0, 700, [&](Result<std::string_view> r) {
+    old_bytes.set_value(r.ok() ? std::string(*r) : r.status().ToString());
+  });
+  EXPECT_EQ(old_bytes.get_future().get(), store_.objects_["old1002"]);
+  // ...while the entry number now names the new snapshot's file.
+  EXPECT_EQ(ReadAll(engine, 2, 900), store_.objects_["new1002"]);
+  FileRef now;
+  ASSERT_TRUE(engine.Resolve(2, &now));
+  EXPECT_EQ(now.key, "new1002");
+  EXPECT_NE(now.generation, opened.generation);
 }
 
 }  // namespace
