@@ -38,33 +38,30 @@ void ReadEngine::Shutdown() {
   }
 }
 
-void ReadEngine::Read(uint32_t entry, uint64_t offset, uint64_t length, ReadCallback done) {
+void ReadEngine::OnLoop(ReadCallback done, std::function<void(ReadCallback)> start) {
   if (loop_.InLoopThread()) {
-    ReadOnLoop(entry, offset, length, std::move(done));
+    start(std::move(done));
     return;
   }
   auto shared = std::make_shared<ReadCallback>(std::move(done));
-  loop_.Post([this, alive = std::weak_ptr<int>(alive_), entry, offset, length, shared] {
+  loop_.Post([alive = std::weak_ptr<int>(alive_), shared, start = std::move(start)] {
     if (alive.expired()) {
       (*shared)(Status(ErrorCode::kCancelled, "the read engine has shut down"));
       return;
     }
-    ReadOnLoop(entry, offset, length, std::move(*shared));
+    start(std::move(*shared));
+  });
+}
+
+void ReadEngine::Read(uint32_t entry, uint64_t offset, uint64_t length, ReadCallback done) {
+  OnLoop(std::move(done), [this, entry, offset, length](ReadCallback cb) {
+    ReadOnLoop(entry, offset, length, std::move(cb));
   });
 }
 
 void ReadEngine::Read(const FileRef& file, uint64_t offset, uint64_t length, ReadCallback done) {
-  if (loop_.InLoopThread()) {
-    ReadFileOnLoop(file, offset, length, std::move(done));
-    return;
-  }
-  auto shared = std::make_shared<ReadCallback>(std::move(done));
-  loop_.Post([this, alive = std::weak_ptr<int>(alive_), file, offset, length, shared] {
-    if (alive.expired()) {
-      (*shared)(Status(ErrorCode::kCancelled, "the read engine has shut down"));
-      return;
-    }
-    ReadFileOnLoop(file, offset, length, std::move(*shared));
+  OnLoop(std::move(done), [this, file, offset, length](ReadCallback cb) {
+    ReadFileOnLoop(file, offset, length, std::move(cb));
   });
 }
 

@@ -148,6 +148,9 @@ class ReadEngine {
     std::list<PartKey>::iterator lru;  // valid when ready
   };
 
+  // Runs `start(done)` on the loop thread, or completes `done` with
+  // kCancelled if the engine shuts down first.
+  void OnLoop(ReadCallback done, std::function<void(ReadCallback)> start);
   void ReadOnLoop(uint32_t entry, uint64_t offset, uint64_t length, ReadCallback done);
   void ReadFileOnLoop(const FileRef& file, uint64_t offset, uint64_t length, ReadCallback done);
   PartKey KeyOf(const FileRef& file, uint32_t part) const {
