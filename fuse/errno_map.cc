@@ -1,0 +1,29 @@
+#include "fuse/errno_map.h"
+
+#include <cerrno>
+
+namespace shoal {
+
+int ReadErrno(const Status& status) {
+  switch (status.code()) {
+    case ErrorCode::kOk:
+      return 0;
+    case ErrorCode::kPreconditionFailed:
+    case ErrorCode::kNotFound:
+      return ESTALE;
+    case ErrorCode::kAccessDenied:
+    case ErrorCode::kInvalidAccessKeyId:
+    case ErrorCode::kSignatureDoesNotMatch:
+    case ErrorCode::kPermission:
+      return EACCES;
+    case ErrorCode::kInvalidArgument:
+    case ErrorCode::kInvalidRange:
+      return EINVAL;
+    case ErrorCode::kCancelled:
+      return EINTR;
+    default:
+      return EIO;
+  }
+}
+
+}  // namespace shoal

@@ -1,0 +1,12 @@
+// The FUSE edge is the only place where shoal's error codes become errno.
+#pragma once
+
+#include "engine/base/status.h"
+
+namespace shoal {
+
+// For a read of a file that the snapshot lists: an object that changed or
+// vanished since indexing is ESTALE; failures after retries are EIO.
+int ReadErrno(const Status& status);
+
+}  // namespace shoal
