@@ -16,11 +16,11 @@ uint64_t CacheLru::Add(const CacheKey& key, uint64_t bytes) {
   return generation;
 }
 
-std::optional<uint64_t> CacheLru::Touch(const CacheKey& key) {
+std::optional<CacheLru::Seen> CacheLru::Touch(const CacheKey& key) {
   auto it = slots_.find(key);
   if (it == slots_.end()) return std::nullopt;
   order_.splice(order_.end(), order_, it->second.position);
-  return it->second.generation;
+  return Seen{it->second.generation, it->second.bytes};
 }
 
 bool CacheLru::Remove(const CacheKey& key, uint64_t generation) {

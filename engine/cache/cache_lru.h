@@ -23,8 +23,12 @@ class CacheLru {
  public:
   // Adds an absent `key` as the most recently used; returns its generation.
   uint64_t Add(const CacheKey& key, uint64_t bytes);
-  // Marks `key` most recently used; returns its generation, if present.
-  std::optional<uint64_t> Touch(const CacheKey& key);
+  struct Seen {
+    uint64_t generation = 0;
+    uint64_t bytes = 0;
+  };
+  // Marks `key` most recently used; returns what is indexed, if present.
+  std::optional<Seen> Touch(const CacheKey& key);
   bool Contains(const CacheKey& key) const { return slots_.count(key) != 0; }
   // Removes `key` if it still has `generation`; returns whether it did.
   bool Remove(const CacheKey& key, uint64_t generation);

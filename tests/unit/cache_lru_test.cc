@@ -31,7 +31,9 @@ TEST(CacheLruTest, RemoveOnlyTheGenerationThatWasSeen) {
   ASSERT_EQ(lru.PopOldest(), K(1));
   const uint64_t second = lru.Add(K(1), 15);  // replaced since `first` was seen
   EXPECT_NE(first, second);
-  EXPECT_EQ(lru.Touch(K(1)), second);
+  ASSERT_TRUE(lru.Touch(K(1)));
+  EXPECT_EQ(lru.Touch(K(1))->generation, second);
+  EXPECT_EQ(lru.Touch(K(1))->bytes, 15u);
   EXPECT_FALSE(lru.Remove(K(1), first));
   EXPECT_TRUE(lru.Contains(K(1)));
   EXPECT_TRUE(lru.Remove(K(1), second));
