@@ -26,6 +26,7 @@ Result<std::unique_ptr<ReadStack>> ReadStack::Open(const StoreUri& location,
                                                    const FileCatalog& catalog,
                                                    const EnvLookup& env) {
   std::unique_ptr<ReadStack> stack(new ReadStack());
+  std::string cache_namespace = "file://" + location.bucket;
   if (location.kind == StoreUri::Kind::kFile) {
     Result<std::unique_ptr<FileStore>> files = FileStore::Open(location.bucket);
     if (!files.ok()) return files.status();
@@ -38,6 +39,7 @@ Result<std::unique_ptr<ReadStack>> ReadStack::Open(const StoreUri& location,
     if (!config.ok()) return config.status();
     Result<ParsedEndpoint> endpoint = ParseEndpoint(config->endpoint);
     if (!endpoint.ok()) return endpoint.status();
+    cache_namespace = "s3://" + location.bucket + "@" + config->endpoint;
     if (Status s = stack->loop_.Start(); !s.ok()) return s;
     UringTransportOptions transport;
     transport.transport = options.store.transport;
@@ -50,16 +52,34 @@ Result<std::unique_ptr<ReadStack>> ReadStack::Open(const StoreUri& location,
         S3RequestBuilder(std::move(*config), std::move(*endpoint)), *stack->retrying_);
     stack->metered_ = std::make_unique<MeteredStore>(*stack->base_store_);
   }
+  ObjectStore* engine_store = stack->metered_.get();
+  if (!options.cache_dir.empty() && !options.engine.direct) {
+    DiskCacheOptions cache;
+    cache.dir = options.cache_dir;
+    cache.max_bytes = options.cache_dir_bytes;
+    // Writes waiting for the disk hold copies of object data: bound them
+    // to a quarter of the memory budget, so they stay a stated overhead.
+    cache.max_pending_writes = 1024;
+    cache.max_pending_bytes = std::min<uint64_t>(64ull << 20, options.engine.memory_budget / 4);
+    Result<std::unique_ptr<DiskCache>> opened = DiskCache::Open(stack->loop_, cache);
+    if (!opened.ok()) return opened.status().WithContext("--cache-dir " + options.cache_dir);
+    stack->disk_cache_ = std::move(*opened);
+    stack->disk_cached_ = std::make_unique<DiskCachedStore>(stack->loop_, *stack->metered_,
+                                                            *stack->disk_cache_, cache_namespace);
+    engine_store = stack->disk_cached_.get();
+  }
   ReadEngineOptions engine = options.engine;
   if (engine.log == nullptr) engine.log = &stack->stderr_log_;
-  stack->engine_ = std::make_unique<ReadEngine>(stack->loop_, *stack->metered_, catalog, engine);
+  stack->engine_ = std::make_unique<ReadEngine>(stack->loop_, *engine_store, catalog, engine);
   return stack;
 }
 
 ReadStack::~ReadStack() {
   engine_.reset();     // pending reads complete with kCancelled
-  transport_.reset();  // running transfers complete while the store exists
-  loop_.Stop();        // the ring's file operations are cancelled and reaped
+  transport_.reset();  // running transfers complete while the stores exist
+  disk_cached_.reset();
+  disk_cache_.reset();  // both detach on the running loop
+  loop_.Stop();         // the ring's file operations are cancelled and reaped
   metered_.reset();
   uring_files_.reset();
   base_store_.reset();
@@ -70,6 +90,8 @@ std::string ReadStack::MetricsText() {
   ReadStats read = engine_->Stats();
   MetricSources sources;
   sources.read = &read;
+  DiskCacheStats disk;
+  if (disk_cache_ && loop_.RunSync([&] { disk = disk_cache_->Stats(); })) sources.disk = &disk;
   sources.store = &metered_->metrics();
   if (retrying_) sources.retries = &retrying_->counters();
   return RenderMetrics(sources);

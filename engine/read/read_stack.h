@@ -1,9 +1,11 @@
 // ReadStack: everything a reader of one bucket needs, built in the right
 // order and torn down in the reverse one.
 //
-//   ReadEngine -> MeteredStore -> S3Store -> RetryingTransport -> UringCurlTransport
-//                             \-> UringFileStore -> FileStore          (file://)
-//   all driven by one EventLoop thread.
+//   ReadEngine -> [DiskCachedStore] -> MeteredStore -> S3Store -> RetryingTransport
+//                                                   |               -> UringCurlTransport
+//                                                   \-> UringFileStore -> FileStore (file://)
+//   all driven by one EventLoop thread. The metered store sits below the
+//   disk cache, so its counts are requests that reached the object store.
 //
 // The CLI's bench and the FUSE mount both read through this, so the order
 // of construction and destruction (engine before transport, transport
@@ -15,6 +17,8 @@
 #include <memory>
 #include <string>
 
+#include "engine/cache/disk_cache.h"
+#include "engine/cache/disk_cached_store.h"
 #include "engine/loop/event_loop.h"
 #include "engine/read/read_engine.h"
 #include "engine/stats/metered_store.h"
@@ -31,6 +35,8 @@ struct ReadStackOptions {
   int connections_per_host = 64;
   ReadEngineOptions engine;  // budget, part size, direct mode; a null log
                              // means the stack's own stderr sink
+  std::string cache_dir;     // empty: no disk cache
+  uint64_t cache_dir_bytes = 10ull << 30;
 };
 
 class ReadStack {
@@ -47,8 +53,9 @@ class ReadStack {
 
   ReadEngine& engine() { return *engine_; }
   EventLoop& loop() { return loop_; }
-  // The store the engine reads through (metered), for other requests.
+  // The object store below the caches (metered), for other requests.
   ObjectStore& store() { return *metered_; }
+  const StoreMetrics& store_metrics() const { return metered_->metrics(); }
   // Engine, store and retry numbers as a Prometheus text page.
   std::string MetricsText();
 
@@ -62,6 +69,8 @@ class ReadStack {
   std::unique_ptr<ObjectStore> base_store_;  // S3Store or FileStore
   std::unique_ptr<ObjectStore> uring_files_;
   std::unique_ptr<MeteredStore> metered_;
+  std::unique_ptr<DiskCache> disk_cache_;
+  std::unique_ptr<DiskCachedStore> disk_cached_;
   std::unique_ptr<ReadEngine> engine_;
 };
 

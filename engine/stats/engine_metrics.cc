@@ -85,6 +85,22 @@ void RenderRead(PrometheusText& out, const ReadStats& r) {
         static_cast<double>(r.window));
 }
 
+void RenderDisk(PrometheusText& out, const DiskCacheStats& d) {
+  Counter(out, "shoal_disk_cache_hits_total", "GETs answered from the disk cache.", d.hits);
+  Counter(out, "shoal_disk_cache_misses_total", "GETs the disk cache could not answer.", d.misses);
+  Counter(out, "shoal_disk_cache_corrupt_entries_total",
+          "Disk cache entries that failed verification and were deleted.", d.corrupt_entries);
+  Counter(out, "shoal_disk_cache_inserts_total", "Entries written to the disk cache.", d.inserts);
+  Counter(out, "shoal_disk_cache_insert_skipped_total",
+          "Entries not written: too large, or too many writes pending.", d.insert_skipped);
+  Counter(out, "shoal_disk_cache_write_errors_total", "Disk cache writes that failed.",
+          d.write_errors);
+  Counter(out, "shoal_disk_cache_evictions_total", "Entries trimmed to stay within the size.",
+          d.evictions);
+  Gauge(out, "shoal_disk_cache_bytes", "Bytes in the disk cache now.", D(d.bytes_in_cache));
+  Gauge(out, "shoal_disk_cache_entries", "Entries in the disk cache now.", D(d.entries));
+}
+
 }  // namespace
 
 std::string RenderMetrics(const MetricSources& sources) {
@@ -98,6 +114,7 @@ std::string RenderMetrics(const MetricSources& sources) {
             sources.retries->exhausted.load());
   }
   if (sources.read != nullptr) RenderRead(out, *sources.read);
+  if (sources.disk != nullptr) RenderDisk(out, *sources.disk);
   return out.text();
 }
 

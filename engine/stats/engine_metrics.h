@@ -8,6 +8,7 @@
 
 #include <string>
 
+#include "engine/cache/disk_cache.h"
 #include "engine/http/retrying_transport.h"
 #include "engine/read/read_engine.h"
 #include "engine/stats/metered_store.h"
@@ -18,6 +19,7 @@ struct MetricSources {
   const ReadStats* read = nullptr;
   const StoreMetrics* store = nullptr;
   const RetryCounters* retries = nullptr;
+  const DiskCacheStats* disk = nullptr;
 };
 
 std::string RenderMetrics(const MetricSources& sources);

@@ -36,6 +36,19 @@ expect_exit() {  # expect_exit NAME CODE PATTERN COMMAND...: exit CODE, stderr m
 data="$work/data"
 check "generate" "$shoal" generate "$data" --files 300 --dirs 7 --min-size 0 --max-size 5000
 check "index" "$shoal" index "file://$data" -o "$work/a.shoal" --quiet
+
+# The engine end to end, and the disk cache across two processes: the
+# second run is answered from the cache directory, not the bucket.
+check "bench-read" bash -c "'$shoal' bench-read '$work/a.shoal' --readers 4 --cache-size 1M | grep -q 'read 300 files'"
+check "bench-read fills the disk cache" bash -c "'$shoal' bench-read '$work/a.shoal' --cache-dir '$work/cache' --stats |
+  grep -q '^shoal_disk_cache_inserts_total [1-9]'"
+check "disk cache used by the next process" bash -c "'$shoal' bench-read '$work/a.shoal' --cache-dir '$work/cache' --stats >'$work/second' &&
+  grep -q '^shoal_disk_cache_hits_total [1-9]' '$work/second' &&
+  hits=\$(sed -n 's/^shoal_disk_cache_hits_total //p' '$work/second') &&
+  gets=\$(sed -n 's/^shoal_object_requests_total{op=\"get\"} //p' '$work/second') &&
+  [ \$((hits + gets)) -eq 300 ] && [ \$gets -lt 300 ]"
+check "stats are Prometheus text" bash -c "'$shoal' bench-read '$work/a.shoal' --stats | grep -q '^shoal_object_request_latency_seconds{op=\"get\",quantile=\"0.99\"}'"
+
 check "index is reproducible" bash -c "SOURCE_DATE_EPOCH=1 '$shoal' index file://$data -o $work/r1.shoal -q --concurrency 1 &&
   SOURCE_DATE_EPOCH=1 '$shoal' index file://$data -o $work/r2.shoal -q --concurrency 16 && cmp $work/r1.shoal $work/r2.shoal"
 check "inspect summary" bash -c "'$shoal' inspect '$work/a.shoal' | grep -q 'entries:     308 (300 files, 8 directories)'"

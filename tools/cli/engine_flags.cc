@@ -37,6 +37,8 @@ ReadStackOptions ToReadStackOptions(const EngineFlags& engine, const StoreFlags&
   options.engine.memory_budget = engine.cache_size != 0 ? engine.cache_size : DefaultMemoryBudget();
   options.engine.part_size = engine.part_size;
   options.engine.direct = engine.direct;
+  options.cache_dir = engine.cache_dir;
+  options.cache_dir_bytes = engine.cache_dir_size;
   return options;
 }
 
