@@ -23,7 +23,7 @@ uint64_t DefaultMemoryBudget() {
 
 Result<std::unique_ptr<ReadStack>> ReadStack::Open(const StoreUri& location,
                                                    const ReadStackOptions& options,
-                                                   const FileCatalog& catalog,
+                                                   std::shared_ptr<const FileCatalog> catalog,
                                                    const EnvLookup& env) {
   std::unique_ptr<ReadStack> stack(new ReadStack());
   std::string cache_namespace = "file://" + location.bucket;
@@ -70,7 +70,8 @@ Result<std::unique_ptr<ReadStack>> ReadStack::Open(const StoreUri& location,
   }
   ReadEngineOptions engine = options.engine;
   if (engine.log == nullptr) engine.log = &stack->stderr_log_;
-  stack->engine_ = std::make_unique<ReadEngine>(stack->loop_, *engine_store, catalog, engine);
+  stack->engine_ =
+      std::make_unique<ReadEngine>(stack->loop_, *engine_store, std::move(catalog), engine);
   return stack;
 }
 

@@ -41,12 +41,13 @@ struct ReadStackOptions {
 
 class ReadStack {
  public:
-  // `location` names the bucket (s3:// or file://); `catalog` must outlive
-  // the stack. Fails with the reason if the loop, credentials or bucket
+  // `location` names the bucket (s3:// or file://); the engine shares
+  // ownership of `catalog`. Fails with the reason if the loop, credentials or bucket
   // directory cannot be set up; nothing is contacted yet.
   static Result<std::unique_ptr<ReadStack>> Open(const StoreUri& location,
                                                  const ReadStackOptions& options,
-                                                 const FileCatalog& catalog, const EnvLookup& env);
+                                                 std::shared_ptr<const FileCatalog> catalog,
+                                                 const EnvLookup& env);
   ~ReadStack();
   ReadStack(const ReadStack&) = delete;
   ReadStack& operator=(const ReadStack&) = delete;

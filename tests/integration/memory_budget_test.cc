@@ -68,7 +68,7 @@ TEST(MemoryBudget, ResidentMemoryStaysWithinBudgetPlusOverheadOverTenTimesTheBud
   ASSERT_TRUE(index.ok()) << index.status().ToString();
   auto manifest = Manifest::FromBytes(EncodeManifestContainer(index->payload, true), "memory");
   ASSERT_TRUE(manifest.ok());
-  ManifestCatalog catalog(*manifest);
+  auto catalog = std::make_shared<ManifestCatalog>(*manifest);
 
   ReadStackOptions options;
   options.engine.memory_budget = kBudget;

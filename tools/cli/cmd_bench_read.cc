@@ -55,7 +55,7 @@ int RunBench(const BenchArgs& args) {
   location.bucket = std::string(manifest->bucket());
   ReadStackOptions options = ToReadStackOptions(args.engine, args.store);
   if (options.store.endpoint.empty()) options.store.endpoint = std::string(manifest->endpoint());
-  ManifestCatalog catalog(manifest);
+  auto catalog = std::make_shared<ManifestCatalog>(manifest);
   Result<std::unique_ptr<ReadStack>> stack =
       ReadStack::Open(location, options, catalog, ProcessEnvironment());
   if (!stack.ok()) return Fail(stack.status());

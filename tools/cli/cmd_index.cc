@@ -13,6 +13,7 @@
 #include "index/indexer.h"
 #include "index/manifest_file.h"
 #include "tools/cli/commands.h"
+#include "tools/cli/list_prefix.h"
 #include "tools/cli/store_flags.h"
 
 namespace shoal::cli {
@@ -28,76 +29,15 @@ struct IndexArgs {
   StoreFlags store;
 };
 
-// Prints listing progress on stderr while it runs (a TTY only).
-class ProgressLine {
- public:
-  ProgressLine(const ListingCounters& counters, bool enabled) : counters_(counters) {
-    if (!enabled) return;
-    thread_ = std::thread([this] {
-      std::unique_lock lock(mu_);
-      while (!cv_.wait_for(lock, std::chrono::milliseconds(250), [&] { return done_; })) Print();
-    });
-  }
-  ~ProgressLine() { Stop(); }
-  void Stop() {
-    if (!thread_.joinable()) return;
-    {
-      std::lock_guard lock(mu_);
-      done_ = true;
-    }
-    cv_.notify_all();
-    thread_.join();
-    Print();
-    std::fputc('\n', stderr);
-  }
-
- private:
-  void Print() {
-    double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-    uint64_t n = counters_.objects.load();
-    std::fprintf(stderr, "\rlisted %llu objects (%.0f/s), %llu pages, %.1f s   ",
-                 static_cast<unsigned long long>(n), s > 0 ? static_cast<double>(n) / s : 0.0,
-                 static_cast<unsigned long long>(counters_.pages.load()), s);
-  }
-
-  const ListingCounters& counters_;
-  const std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool done_ = false;
-  std::thread thread_;
-};
-
-int64_t CreationTime() {
-  // Reproducible builds pin the time with SOURCE_DATE_EPOCH.
-  if (const char* pinned = std::getenv("SOURCE_DATE_EPOCH")) return std::atoll(pinned);
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 int RunIndex(const IndexArgs& args) {
   StoreUri location;
   std::unique_ptr<OpenedStore> opened = OpenOrReport(args.source, args.store, &location);
   if (!opened) return kExitFailed;
   ObjectStore& store = opened->store();
-
-  std::string prefix = location.prefix;
-  if (!prefix.empty() && prefix.back() != '/') prefix.push_back('/');
-  ManifestSource source;
-  source.bucket = location.bucket;
-  source.prefix = prefix;
-  source.created_unix = CreationTime();
-  source.endpoint = opened->endpoint();
   ListingCounters counters;
-  ListerOptions options;
-  options.concurrency = args.concurrency;
   const auto start = std::chrono::steady_clock::now();
-  Result<IndexOutput> index = Status(ErrorCode::kInternal, "not run");
-  {
-    ProgressLine progress(counters, !args.quiet && ::isatty(STDERR_FILENO));
-    index = BuildIndex(store, source, options, counters);
-  }
+  Result<IndexOutput> index = ListPrefix(store, location, opened->endpoint(), args.concurrency,
+                                         !args.quiet && ::isatty(STDERR_FILENO), counters);
   if (!index.ok()) return Fail(index.status().WithContext("listing " + args.source));
 
   const KeyReport& report = index->report;
