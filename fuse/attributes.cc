@@ -12,7 +12,7 @@ struct stat StatOf(const Manifest& manifest, uint32_t entry, uint64_t ino,
   st.st_nlink = 1;
   if (attr.is_dir) {
     st.st_mode = S_IFDIR | (0777 & ~options.umask);
-    st.st_size = 4096;
+    st.st_size = 0;  // so that du -sb of the mount is exactly the snapshot's bytes
   } else {
     st.st_mode = S_IFREG | (0666 & ~options.umask);
     st.st_size = static_cast<off_t>(attr.size);

@@ -23,8 +23,7 @@ Result<std::unique_ptr<FuseMount>> FuseMount::Mount(const std::string& mountpoin
                                                     const fuse_lowlevel_ops& ops, void* userdata,
                                                     const FuseMountOptions& options) {
   std::string mount_options = "fsname=" + Escape(options.fsname) +
-                              ",subtype=" + Escape(options.subtype) +
-                              ",default_permissions,max_read=" + std::to_string(options.max_read);
+                              ",subtype=" + Escape(options.subtype) + ",default_permissions";
   if (options.read_only) mount_options += ",ro";
   if (options.allow_other) mount_options += ",allow_other";
   std::vector<std::string> args = {"shoal", "-o", mount_options};

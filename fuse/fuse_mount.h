@@ -28,7 +28,6 @@ struct FuseMountOptions {
   bool read_only = true;
   bool allow_other = false;
   unsigned max_threads = 16;
-  unsigned max_read = 1u << 20;
   bool debug = false;
 };
 

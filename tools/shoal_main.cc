@@ -16,6 +16,8 @@ int main(int argc, char** argv) {
   shoal::cli::AddInspectCommand(app, exit_code);
   shoal::cli::AddDiffCommand(app, exit_code);
   shoal::cli::AddBenchReadCommand(app, exit_code);
+  shoal::cli::AddMountCommand(app, exit_code);
+  shoal::cli::AddControlCommands(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

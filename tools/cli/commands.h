@@ -13,5 +13,7 @@ void AddIndexCommand(CLI::App& app, int& exit_code);
 void AddInspectCommand(CLI::App& app, int& exit_code);
 void AddDiffCommand(CLI::App& app, int& exit_code);
 void AddBenchReadCommand(CLI::App& app, int& exit_code);
+void AddMountCommand(CLI::App& app, int& exit_code);
+void AddControlCommands(CLI::App& app, int& exit_code);  // stats, refresh, prefetch
 
 }  // namespace shoal::cli

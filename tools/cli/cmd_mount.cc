@@ -1,0 +1,153 @@
+// `shoal mount SOURCE MOUNTPOINT`: the read-only view of a snapshot.
+//
+// By default the command returns once the mount is usable (a daemon stays
+// behind to serve it) and fails with the reason otherwise: a corrupt
+// manifest, bad credentials, a missing bucket, a busy mountpoint. With
+// --foreground it serves in this process until unmounted or signalled.
+#include <pthread.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <cstdio>
+
+#include "fuse/read_only_mount.h"
+#include "tools/cli/commands.h"
+#include "tools/cli/daemon.h"
+#include "tools/cli/engine_flags.h"
+#include "tools/cli/mount_source.h"
+#include "tools/cli/mountpoint.h"
+
+namespace shoal::cli {
+namespace {
+
+struct MountArgs {
+  std::string source;
+  std::string mountpoint;
+  bool foreground = false;
+  bool debug = false;
+  std::string log_file;
+  int uid = -1;
+  int gid = -1;
+  std::string umask = "022";
+  bool allow_other = false;
+  double metadata_ttl = 24 * 3600.0;
+  unsigned threads = 16;
+  int concurrency = 16;
+  EngineFlags engine;
+  StoreFlags store;
+};
+
+// The engine's threads must leave these to the thread serving FUSE, whose
+// libfuse handlers unmount cleanly.
+sigset_t UnmountSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGHUP);
+  return set;
+}
+
+Result<ReadOnlyMountConfig> BuildConfig(const MountArgs& args, MountSource source,
+                                        std::string mountpoint) {
+  ReadOnlyMountConfig config;
+  config.mountpoint = std::move(mountpoint);
+  config.manifest = source.manifest;
+  config.origin = source.origin;
+  config.location = source.location;
+  config.stack = ToReadStackOptions(args.engine, args.store);
+  if (config.stack.store.endpoint.empty()) {
+    config.stack.store.endpoint = std::string(source.manifest->endpoint());
+  }
+  config.view.uid = args.uid >= 0 ? static_cast<uid_t>(args.uid) : ::getuid();
+  config.view.gid = args.gid >= 0 ? static_cast<gid_t>(args.gid) : ::getgid();
+  size_t used = 0;
+  unsigned long umask = 0;
+  try {
+    umask = std::stoul(args.umask, &used, 8);
+  } catch (...) {
+    used = 0;
+  }
+  if (used == 0 || used != args.umask.size() || umask > 0777) {
+    return Status(ErrorCode::kInvalidArgument,
+                  "--umask must be octal, e.g. 022 (got '" + args.umask + "')");
+  }
+  config.view.umask = static_cast<mode_t>(umask);
+  config.view.entry_timeout_seconds = args.metadata_ttl;
+  config.view.attr_timeout_seconds = args.metadata_ttl;
+  config.view.negative_timeout_seconds = args.metadata_ttl;
+  config.fuse.fsname = DescribeLocation(source.location);
+  config.fuse.allow_other = args.allow_other;
+  config.fuse.max_threads = args.threads;
+  config.fuse.debug = args.debug;
+  return config;
+}
+
+int RunMount(const MountArgs& args) {
+  Result<std::string> mountpoint = CheckMountpoint(args.mountpoint);
+  if (!mountpoint.ok()) return Fail(mountpoint.status());
+  // Indexing (when SOURCE is a prefix) runs here, before any fork: its
+  // threads have finished by the time the daemon splits off.
+  Result<MountSource> source =
+      ResolveMountSource(args.source, args.store, args.concurrency, ::isatty(STDERR_FILENO));
+  if (!source.ok()) return Fail(source.status());
+  Result<ReadOnlyMountConfig> config = BuildConfig(args, std::move(*source), *mountpoint);
+  if (!config.ok()) return Fail(config.status());
+
+  const bool foreground = args.foreground || args.debug;
+  std::optional<Daemon> daemon;
+  if (!foreground) daemon.emplace(Daemon::Fork(args.log_file));
+
+  sigset_t signals = UnmountSignals();
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);  // inherited by every thread started now
+  StderrLogSink log;
+  Result<std::unique_ptr<ReadOnlyMount>> mount = ReadOnlyMount::Start(std::move(*config), log);
+  if (!mount.ok()) {
+    if (daemon) daemon->Failed(mount.status());
+    return Fail(mount.status());
+  }
+  if (daemon) {
+    daemon->Ready();
+  } else {
+    std::fprintf(stderr, "shoal: mounted %s on %s\n", args.source.c_str(), mountpoint->c_str());
+  }
+  pthread_sigmask(SIG_UNBLOCK, &signals, nullptr);
+  Status served = (*mount)->Run();
+  mount->reset();
+  if (!served.ok()) return Fail(served);
+  return kExitOk;
+}
+
+}  // namespace
+
+void AddMountCommand(CLI::App& app, int& exit_code) {
+  auto args = std::make_shared<MountArgs>();
+  CLI::App* cmd = app.add_subcommand("mount", "Mount a snapshot read-only");
+  cmd->add_option("source", args->source,
+                  "manifest file, s3://bucket/key.shoal, or a prefix to index now "
+                  "(s3://bucket/prefix, file:///dir)")
+      ->required();
+  cmd->add_option("mountpoint", args->mountpoint, "an existing empty directory")->required();
+  cmd->add_flag("-f,--foreground", args->foreground, "serve in this process until unmounted");
+  cmd->add_flag("-d,--debug", args->debug, "print every FUSE request (implies --foreground)");
+  cmd->add_option("--log-file", args->log_file, "where the daemon writes its log (default: none)");
+  cmd->add_option("--uid", args->uid, "owner of every file (default: the mounting user)")
+      ->check(CLI::Range(0, 2147483647));
+  cmd->add_option("--gid", args->gid, "group of every file (default: the mounting group)")
+      ->check(CLI::Range(0, 2147483647));
+  cmd->add_option("--umask", args->umask, "permission bits to clear, octal (default 022)");
+  cmd->add_flag("--allow-other", args->allow_other, "let other users see the mount");
+  cmd->add_option("--metadata-ttl", args->metadata_ttl,
+                  "seconds the kernel may cache names and attributes (default 86400)")
+      ->check(CLI::Range(0.0, 1e9));
+  cmd->add_option("--threads", args->threads, "FUSE threads (default 16)")
+      ->check(CLI::Range(1, 1024));
+  cmd->add_option("--concurrency", args->concurrency,
+                  "parallel listing walks when SOURCE is indexed at mount time (default 16)")
+      ->check(CLI::Range(1, 1024));
+  AddEngineFlags(*cmd, args->engine);
+  AddStoreFlags(*cmd, args->store);
+  cmd->callback([args, &exit_code] { exit_code = RunMount(*args); });
+}
+
+}  // namespace shoal::cli
