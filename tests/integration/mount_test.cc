@@ -329,6 +329,89 @@ TEST_F(MountTest, SigtermUnderLoadUnmountsCleanly) {
   EXPECT_FALSE(IsMounted());
 }
 
+// mount(8) finds helpers in /sbin: link the built helper there for the
+// test (and remove it afterwards) unless one is installed already.
+class SbinHelper {
+ public:
+  SbinHelper() {
+    const fs::path built = fs::path(SHOAL_BINARY).parent_path() / "mount.shoal";
+    std::error_code ec;
+    if (fs::exists(fs::symlink_status(kPath, ec))) return;
+    fs::create_symlink(built, kPath, ec);
+    created_ = !ec;
+  }
+  ~SbinHelper() {
+    std::error_code ec;
+    if (created_) fs::remove(kPath, ec);
+  }
+  bool usable() const { return fs::exists(kPath); }
+
+ private:
+  static inline const fs::path kPath = "/sbin/mount.fuse.shoal";
+  bool created_ = false;
+};
+
+TEST_F(MountTest, MountTypeFuseShoalAndAnFstabLine) {
+  SbinHelper helper;
+  if (!helper.usable()) GTEST_SKIP() << "cannot install /sbin/mount.fuse.shoal";
+  const std::string manifest = (*work_ / "ds.shoal").string();
+  testing::CommandResult mounted =
+      RunCommand("mount -t fuse.shoal " + ShellQuote(manifest) + " " + ShellQuote(mountpoint_) +
+                     " -o allow_other,umask=077,cache_size=16M,_netdev",
+                 Env());
+  ASSERT_EQ(mounted.exit_code, 0) << mounted.err;
+  struct stat st {};
+  ASSERT_EQ(::stat((mountpoint_ / Key(5).substr(3)).c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0600u);
+  EXPECT_EQ(ReadFile(mountpoint_ / Key(5).substr(3)), Body(5));
+  testing::CommandResult unmounted = RunCommand("umount " + ShellQuote(mountpoint_));
+  EXPECT_EQ(unmounted.exit_code, 0) << unmounted.err;
+  // The daemon leaves when the file system is unmounted.
+  for (int i = 0; i < 100 && testing::FindProcess({"mount", mountpoint_.string()}) > 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_LT(testing::FindProcess({"mount", mountpoint_.string()}), 0);
+
+  // The same through an fstab line (mount -T reads another fstab file).
+  const fs::path fstab = *work_ / "fstab";
+  std::ofstream(fstab) << manifest << " " << mountpoint_.string()
+                       << " fuse.shoal ro,noauto,uid=4321,metadata_ttl=60 0 0\n";
+  mounted = RunCommand("mount -T " + ShellQuote(fstab) + " " + ShellQuote(mountpoint_), Env());
+  ASSERT_EQ(mounted.exit_code, 0) << mounted.err;
+  ASSERT_EQ(::stat((mountpoint_ / Key(5).substr(3)).c_str(), &st), 0);
+  EXPECT_EQ(st.st_uid, 4321u);
+  // A typo in the options is refused by name.
+  Unmount();
+  testing::CommandResult typo = RunCommand("mount -t fuse.shoal " + ShellQuote(manifest) + " " +
+                                               ShellQuote(mountpoint_) + " -o cache_szie=1G",
+                                           Env());
+  EXPECT_NE(typo.exit_code, 0);
+  EXPECT_NE(typo.err.find("unknown mount option 'cache_szie=1G'"), std::string::npos) << typo.err;
+}
+
+TEST_F(MountTest, PrefetchHintsAreReadInTheirOrder) {
+  Mount("--cache-size 64M");
+  // Shuffle a few hundred files and hand the order to the mount.
+  std::vector<int> order;
+  for (int i = 0; i < 400; ++i) order.push_back((i * 7919) % kFiles);
+  const fs::path list = *work_ / "order.txt";
+  {
+    std::ofstream out(list);
+    for (int i : order) out << (mountpoint_ / Key(i).substr(3)).string() << "\n";
+    out << "no/such/file\n";
+  }
+  testing::CommandResult hinted =
+      Shoal("prefetch " + ShellQuote(mountpoint_) + " " + ShellQuote(list));
+  ASSERT_EQ(hinted.exit_code, 0) << hinted.err;
+  EXPECT_NE(hinted.out.find("prefetching 400 files"), std::string::npos) << hinted.out;
+  EXPECT_NE(hinted.out.find("1 paths are not files"), std::string::npos) << hinted.out;
+  for (int i : order) ASSERT_EQ(ReadFile(mountpoint_ / Key(i).substr(3)), Body(i));
+  testing::CommandResult stats = Shoal("stats " + ShellQuote(mountpoint_));
+  const size_t at = stats.out.find("\nshoal_prefetch_hits_total ");
+  ASSERT_NE(at, std::string::npos);
+  EXPECT_GE(std::stoull(stats.out.substr(at + 27)), 300u);  // most reads found their file ready
+}
+
 TEST_F(MountTest, FailuresAreClearAndLeaveNothingMounted) {
   const std::string manifest = (*work_ / "ds.shoal").string();
   const std::string target = ShellQuote(mountpoint_);
