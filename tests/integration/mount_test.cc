@@ -412,6 +412,21 @@ TEST_F(MountTest, PrefetchHintsAreReadInTheirOrder) {
   EXPECT_GE(std::stoull(stats.out.substr(at + 27)), 300u);  // most reads found their file ready
 }
 
+TEST_F(MountTest, MountsAPrefixByIndexingItAndAPublishedManifest) {
+  // A prefix: indexed at mount time, as strmvol does.
+  Mount("", "s3://" + bucket_->name() + "/ds/set-2/");
+  EXPECT_EQ(ReadFile(mountpoint_ / "part-0" / ("item-" + std::to_string(100002) + ".bin")),
+            Body(2));
+  Unmount();
+  // A manifest published into the bucket.
+  testing::CommandResult published =
+      Shoal("index s3://" + bucket_->name() + "/ds/ -o " + ShellQuote(*work_ / "pub.shoal") +
+            " -q --publish manifests/ds.shoal");
+  ASSERT_EQ(published.exit_code, 0) << published.err;
+  Mount("", "s3://" + bucket_->name() + "/manifests/ds.shoal");
+  EXPECT_EQ(ReadFile(mountpoint_ / Key(77).substr(3)), Body(77));
+}
+
 TEST_F(MountTest, FailuresAreClearAndLeaveNothingMounted) {
   const std::string manifest = (*work_ / "ds.shoal").string();
   const std::string target = ShellQuote(mountpoint_);
