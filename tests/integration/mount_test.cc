@@ -427,6 +427,28 @@ TEST_F(MountTest, MountsAPrefixByIndexingItAndAPublishedManifest) {
   EXPECT_EQ(ReadFile(mountpoint_ / Key(77).substr(3)), Body(77));
 }
 
+TEST_F(MountTest, AnObjectChangedUnderTheSnapshotReadsAsEstaleAndIsLoggedOnce) {
+  const fs::path log = *work_ / "mount.log";  // every test's mount logs here
+  Mount();
+  S3Store& store = bucket_->store();
+  ASSERT_TRUE(Await<PutResult>([&](auto d) { store.Put({Key(21), Body(21, 2)}, d); }).ok());
+  const fs::path file = mountpoint_ / Key(21).substr(3);
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    int fd = ::open(file.c_str(), O_RDONLY);
+    ASSERT_GE(fd, 0);
+    char buffer[64];
+    EXPECT_EQ(::read(fd, buffer, sizeof(buffer)), -1);
+    EXPECT_EQ(errno, ESTALE) << std::strerror(errno);  // never the new bytes
+    ::close(fd);
+  }
+  ASSERT_TRUE(Await<PutResult>([&](auto d) { store.Put({Key(21), Body(21)}, d); }).ok());
+  Unmount();
+  const std::string text = ReadFile(log);
+  const std::string path = "/" + Key(21).substr(3) + ": read failed";
+  ASSERT_NE(text.find(path), std::string::npos) << text;
+  EXPECT_EQ(text.find(path), text.rfind(path)) << "logged more than once:\n" << text;
+}
+
 TEST_F(MountTest, FailuresAreClearAndLeaveNothingMounted) {
   const std::string manifest = (*work_ / "ds.shoal").string();
   const std::string target = ShellQuote(mountpoint_);
@@ -446,6 +468,10 @@ TEST_F(MountTest, FailuresAreClearAndLeaveNothingMounted) {
       Shoal("mount " + ShellQuote(*work_ / "corrupt.shoal") + " " + target);
   EXPECT_EQ(corrupt.exit_code, 1);
   EXPECT_NE(corrupt.err.find("checksum mismatch"), std::string::npos) << corrupt.err;
+  // A bucket that does not exist.
+  testing::CommandResult no_bucket = Shoal("mount s3://no-such-bucket-for-shoal/ " + target);
+  EXPECT_EQ(no_bucket.exit_code, 1);
+  EXPECT_NE(no_bucket.err.find("no_such_bucket"), std::string::npos) << no_bucket.err;
   // A missing mountpoint, and a busy one.
   testing::CommandResult missing = Shoal("mount " + ShellQuote(manifest) + " /nonexistent/mnt");
   EXPECT_EQ(missing.exit_code, 1);
