@@ -4,8 +4,8 @@
 // exchange, depending on the implementation; the callback runs exactly once,
 // on a thread chosen by the transport, with either a response (any HTTP
 // status, including errors) or a transport-level Status (kNetwork, kTimeout).
-// Implementations: BlockingCurlTransport (runs on the caller's thread) and,
-// later, the io_uring-driven libcurl multi transport of the engine.
+// Implementations: BlockingCurlTransport (runs on the caller's thread) and
+// UringCurlTransport (libcurl multi driven by the engine's io_uring loop).
 #pragma once
 
 #include <chrono>

@@ -85,9 +85,13 @@ expect_exit "missing source dir" 1 "bucket directory" "$shoal" index "file://$wo
 expect_exit "bad source" 1 "not a bucket location" "$shoal" index "/relative" -o "$work/x.shoal"
 expect_exit "no credentials" 1 "no credentials" env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY \
   -u OSS_ACCESS_KEY_ID -u OSS_ACCESS_KEY_SECRET "$shoal" ls s3://bucket --endpoint http://127.0.0.1:1
+expect_exit "stats of a directory that is no mount" 1 "is not a shoal mount" "$shoal" stats "$work"
+expect_exit "mount on a missing mountpoint" 1 "mountpoint $work/nowhere" "$shoal" mount "$work/a.shoal" "$work/nowhere"
+expect_exit "mount on a file" 1 "is not a directory" "$shoal" mount "$work/a.shoal" "$work/a.shoal"
+expect_exit "bad umask" 1 "--umask must be octal" "$shoal" mount "$work/a.shoal" "$work" --umask 9x
 expect_exit "unknown option" 2 "" "$shoal" index --bogus
 expect_exit "missing argument" 2 "required" "$shoal" inspect
-for cmd in ls stat cat generate index inspect diff bench-read; do
+for cmd in ls stat cat generate index inspect diff bench-read mount stats refresh prefetch; do
   check "--help for $cmd" "$shoal" "$cmd" --help
 done
 

@@ -103,8 +103,9 @@ int RunMount(const MountArgs& args) {
   StderrLogSink log;
   Result<std::unique_ptr<ReadOnlyMount>> mount = ReadOnlyMount::Start(std::move(*config), log);
   if (!mount.ok()) {
-    if (daemon) daemon->Failed(mount.status());
-    return Fail(mount.status());
+    if (!daemon) return Fail(mount.status());
+    daemon->Failed(mount.status());  // the waiting parent prints it
+    return kExitFailed;
   }
   if (daemon) {
     daemon->Ready();
