@@ -30,6 +30,7 @@ void ReadEngine::Shutdown() {
   auto parts = std::move(parts_);
   parts_.clear();
   lru_read_.clear();
+  read_bytes_ = 0;
   lru_unread_.clear();
   for (auto& [key, part] : parts) {
     for (auto& waiter : part.waiters) {
@@ -244,7 +245,16 @@ void ReadEngine::MarkRead(Part& part) {
     ++stats_.prefetch_hits;
     if (part.stream != 0) streams_.OnPrefetchRead(part.stream, part.bytes);
   }
-  if (part.ready) lru_read_.splice(lru_read_.end(), lru_unread_, part.lru);
+  if (part.ready) {
+    lru_read_.splice(lru_read_.end(), lru_unread_, part.lru);
+    read_bytes_ += part.bytes;
+  }
+}
+
+void ReadEngine::TrimRead() {
+  while (read_bytes_ > options_.retain_read_bytes && lru_read_.size() > 1) {
+    Evict(lru_read_, lru_read_.begin());
+  }
 }
 
 void ReadEngine::WithPart(
@@ -260,6 +270,7 @@ void ReadEngine::WithPart(
       lru_read_.splice(lru_read_.end(), lru_read_, part.lru);  // most recent
       std::shared_ptr<const std::string> data = part.data;
       done(data);
+      TrimRead();
       PumpHints();
       return;
     }
@@ -306,6 +317,7 @@ void ReadEngine::Evict(std::list<PartKey>& from, std::list<PartKey>::iterator wh
     stats_.prefetch_wasted_bytes += part.bytes;
     if (part.stream != 0) streams_.OnPrefetchDropped(part.stream, part.bytes, /*wasted=*/true);
   }
+  if (&from == &lru_read_) read_bytes_ -= part.bytes;
   used_ -= part.bytes;
   parts_.erase(it);
 }
@@ -367,8 +379,10 @@ void ReadEngine::OnFetched(PartKey key, const std::string& object_key, Result<Ge
   part.ready = true;
   std::list<PartKey>& list = part.read ? lru_read_ : lru_unread_;
   part.lru = list.insert(list.end(), key);
+  if (part.read) read_bytes_ += part.bytes;
   std::shared_ptr<const std::string> data = part.data;
   for (auto& w : waiters) w(data);
+  TrimRead();
   PumpHints();
 }
 

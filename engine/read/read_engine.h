@@ -73,6 +73,11 @@ struct ReadEngineOptions {
   size_t initial_window = 4;  // files a new stream prefetches after its first read
   size_t max_window = 256;
   uint64_t max_readahead_bytes = 64ull << 20;  // inside one large file
+  // Parts already read are kept for re-reads up to this many bytes (within
+  // the budget). A FUSE mount lowers it: the kernel's page cache already
+  // keeps files read through it (keep_cache), and a second copy here would
+  // only cost memory and fresh-page faults.
+  uint64_t retain_read_bytes = UINT64_MAX;
   // Where failures are reported, once per file (an object that changed
   // since indexing, a fetch that failed after retries); may be null. Must
   // outlive the engine.
@@ -174,6 +179,8 @@ class ReadEngine {
   void Evict(std::list<PartKey>& from, std::list<PartKey>::iterator which);
   bool IsStale(const Part& part) const;
   void MarkRead(Part& part);
+  // Evicts the least recently read parts beyond retain_read_bytes.
+  void TrimRead();
   void PrefetchNext(PrefetchStream& stream);
   void ReadAhead(const FileRef& file, uint64_t offset, uint64_t length);
   void PumpHints();
@@ -198,6 +205,7 @@ class ReadEngine {
   std::list<PartKey> lru_read_;
   std::list<PartKey> lru_unread_;
   uint64_t used_ = 0;
+  uint64_t read_bytes_ = 0;  // of the parts in lru_read_
   // Advances on every demand miss. A hinted or read-ahead part still unread
   // two misses later is stale: the reader went elsewhere, so prefetching
   // may evict it. (Next-files prefetches go stale with their stream.)

@@ -342,6 +342,30 @@ TEST_F(ReadEngineTest, LargeFilesAreReadInPartsAcrossBoundaries) {
   loop_.RunSync([&] { EXPECT_EQ(store_.ranged, 3); });  // parts 0, 1, 2 fetched once each
 }
 
+TEST_F(ReadEngineTest, KeepsOnlyRetainReadBytesOfPartsAlreadyRead) {
+  FakeCatalog catalog(store_, 100, 1000);
+  ReadEngineOptions options;
+  options.memory_budget = 100000;     // room for everything
+  options.retain_read_bytes = 10000;  // but keep only ten files once read
+  options.initial_window = 4;
+  options.max_window = 4;
+  ReadEngine engine(loop_, store_, catalog, options);
+  for (uint32_t e = 1; e <= 60; ++e) {
+    ASSERT_EQ(ReadAll(engine, e, 1000), store_.objects_[catalog.refs_[e - 1].key]);
+  }
+  ReadStats s = engine.Stats();
+  // Ten read files plus the four prefetched ahead of the reader.
+  EXPECT_LE(s.bytes_in_use, 10000u + 4 * 1000u);
+  EXPECT_EQ(s.prefetch_wasted_bytes, 0u);
+  EXPECT_GE(s.prefetch_hits, 55u);
+  // The most recent file is still cached; an early one was let go.
+  const size_t gets_before = Gets().size();
+  ReadAll(engine, 60, 1000);
+  EXPECT_EQ(Gets().size(), gets_before);
+  ReadAll(engine, 1, 1000);
+  EXPECT_EQ(Gets().size(), gets_before + 1);
+}
+
 TEST_F(ReadEngineTest, FilesOpenedBeforeACatalogSwapKeepTheirVersion) {
   auto before = std::make_shared<FakeCatalog>(store_, 5, 700, "old");
   auto after = std::make_shared<FakeCatalog>(store_, 5, 900, "new");
