@@ -160,6 +160,16 @@ Result<std::string> SendControlRequest(const std::string& mountpoint, const std:
     return Status(ErrorCode::kNotFound,
                   std::string(resolved) + " is not a shoal mount served by this machine");
   }
+  // Abstract names carry no permissions: make sure the server is root or
+  // this user, not another user squatting on the name.
+  ucred peer{};
+  socklen_t peer_length = sizeof(peer);
+  if (::getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &peer, &peer_length) != 0 ||
+      (peer.uid != 0 && peer.uid != ::geteuid())) {
+    ::close(fd);
+    return Status(ErrorCode::kPermission, "the control channel of " + std::string(resolved) +
+                                              " is served by another user; refusing to use it");
+  }
   std::string answer;
   const bool sent = WriteAll(fd, command + "\n" + body);
   ::shutdown(fd, SHUT_WR);

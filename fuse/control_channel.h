@@ -7,7 +7,8 @@
 // nothing needs cleaning up after a crash. One request per connection: the
 // client sends "COMMAND\n" then a body and shuts down its write side; the
 // server answers "ok\n" + payload or "error\n" + message and closes. Only
-// root and the user who mounted may connect (SO_PEERCRED).
+// root and the user who mounted may connect, and clients talk only to a
+// server run by root or themselves (SO_PEERCRED both ways).
 //
 // ControlServer runs one thread that serves requests one at a time through
 // a handler; destroying it stops the thread and closes the socket.

@@ -45,16 +45,18 @@ Result<std::unique_ptr<ReadOnlyMount>> ReadOnlyMount::Start(ReadOnlyMountConfig 
 
   mount->fs_ =
       std::make_unique<ReadOnlyFs>(*mount->snapshots_, mount->stack_->engine(), c.view, log);
+  Result<std::unique_ptr<FuseMount>> fuse =
+      FuseMount::Mount(c.mountpoint, ReadOnlyFs::Operations(), mount->fs_.get(), c.fuse);
+  if (!fuse.ok()) return fuse.status();
+  mount->fuse_ = std::move(*fuse);
+  // Control requests touch the session, so they are served only from here
+  // on; a failure unmounts again (the FuseMount destructor).
   Result<std::unique_ptr<ControlServer>> control = ControlServer::Start(
       c.mountpoint, [m = mount.get()](const std::string& command, const std::string& body) {
         return m->Control(command, body);
       });
   if (!control.ok()) return control.status();
   mount->control_ = std::move(*control);
-  Result<std::unique_ptr<FuseMount>> fuse =
-      FuseMount::Mount(c.mountpoint, ReadOnlyFs::Operations(), mount->fs_.get(), c.fuse);
-  if (!fuse.ok()) return fuse.status();
-  mount->fuse_ = std::move(*fuse);
   return mount;
 }
 
@@ -100,6 +102,14 @@ Result<std::string> ReadOnlyMount::Refresh(const std::string& manifest_path) {
   for (const SnapshotTable::CachedName& name : cached) {
     fuse_lowlevel_notify_inval_entry(session, name.parent, name.name.c_str(), name.name.size());
     if (name.is_dir) fuse_lowlevel_notify_inval_inode(session, name.ino, 0, 0);
+  }
+  // The root keeps its inode across snapshots, so misses cached under it
+  // (negative entries) would hide names the new snapshot adds there.
+  for (uint32_t e = fresh.FirstChild(Manifest::kRoot);
+       e < fresh.FirstChild(Manifest::kRoot) + fresh.ChildCount(Manifest::kRoot); ++e) {
+    const std::string_view name = fresh.Name(e);
+    if (old.Lookup(Manifest::kRoot, name)) continue;
+    fuse_lowlevel_notify_inval_entry(session, kRootInode, name.data(), name.size());
   }
   log_.Write(LogLevel::kInfo, "switched to snapshot " + std::to_string(snapshot->generation) +
                                   " from " + manifest_path);

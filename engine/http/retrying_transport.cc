@@ -41,7 +41,13 @@ void RetryingTransport::Run(std::shared_ptr<Attempt> attempt) {
     counters_.retries.fetch_add(1, std::memory_order_relaxed);
     auto delay = BackoffDelay(options_, attempt->number, NextUnitRandom());
     ++attempt->number;
-    scheduler_.RunAfter(delay, [this, attempt] { Run(attempt); });
+    scheduler_.RunAfter(delay, [this, attempt] {
+      if (detached_) {
+        attempt->done(Status(ErrorCode::kCancelled, "the transport shut down before a retry"));
+        return;
+      }
+      Run(attempt);
+    });
   });
 }
 

@@ -32,6 +32,11 @@ class RetryingTransport final : public HttpTransport {
 
   const RetryCounters& counters() const { return counters_; }
 
+  // Stops scheduling retries (any thread): a retry that comes due later
+  // completes with kCancelled instead of reaching `inner`. Call it before
+  // destroying `inner` while the scheduler still runs.
+  void Detach() { detached_ = true; }
+
  private:
   struct Attempt;
   void Run(std::shared_ptr<Attempt> attempt);
@@ -41,6 +46,7 @@ class RetryingTransport final : public HttpTransport {
   Scheduler& scheduler_;
   const RetryOptions options_;
   RetryCounters counters_;
+  std::atomic<bool> detached_{false};
   std::mutex rng_mu_;
   std::minstd_rand rng_;  // guarded by rng_mu_
 };

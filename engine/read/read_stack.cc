@@ -76,8 +76,9 @@ Result<std::unique_ptr<ReadStack>> ReadStack::Open(const StoreUri& location,
 }
 
 ReadStack::~ReadStack() {
-  engine_.reset();     // pending reads complete with kCancelled
-  transport_.reset();  // running transfers complete while the stores exist
+  engine_.reset();                     // pending reads complete with kCancelled
+  if (retrying_) retrying_->Detach();  // no retry may reach the transport from now on
+  transport_.reset();                  // running transfers complete while the stores exist
   disk_cached_.reset();
   disk_cache_.reset();  // both detach on the running loop
   loop_.Stop();         // the ring's file operations are cancelled and reaped

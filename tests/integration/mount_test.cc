@@ -258,12 +258,14 @@ TEST_F(MountTest, RefreshShowsTheNewTreeWhileOpenFilesKeepTheirBytes) {
   ASSERT_EQ(::pread(old_fd, first, sizeof(first), 0), 16);  // the old version is now cached
   ASSERT_TRUE(fs::exists(removed));
   ASSERT_FALSE(fs::exists(mountpoint_ / "set-0/added.bin"));  // a cached negative entry
+  ASSERT_FALSE(fs::exists(mountpoint_ / "top.bin"));          // one under the root
 
   // The bucket changes: one object rewritten, one deleted, one added.
   S3Store& store = bucket_->store();
   ASSERT_TRUE(Await<PutResult>([&](auto d) { store.Put({Key(11), Body(11, 1)}, d); }).ok());
   ASSERT_TRUE(Await<Done>([&](auto d) { store.Delete(Key(12), d); }).ok());
   ASSERT_TRUE(Await<PutResult>([&](auto d) { store.Put({"ds/set-0/added.bin", "new"}, d); }).ok());
+  ASSERT_TRUE(Await<PutResult>([&](auto d) { store.Put({"ds/top.bin", "top"}, d); }).ok());
   const std::string next = (*work_ / "ds-2.shoal").string();
   testing::CommandResult indexed =
       Shoal("index s3://" + bucket_->name() + "/ds/ -o " + ShellQuote(next) + " -q");
@@ -273,6 +275,7 @@ TEST_F(MountTest, RefreshShowsTheNewTreeWhileOpenFilesKeepTheirBytes) {
   EXPECT_NE(refreshed.out.find("snapshot 1"), std::string::npos) << refreshed.out;
 
   EXPECT_EQ(ReadFile(mountpoint_ / "set-0/added.bin"), "new");
+  EXPECT_EQ(ReadFile(mountpoint_ / "top.bin"), "top");
   EXPECT_FALSE(fs::exists(removed));
   EXPECT_EQ(ReadFile(changed), Body(11, 1));
   // The handle opened before the refresh still reads the old version.
@@ -286,6 +289,7 @@ TEST_F(MountTest, RefreshShowsTheNewTreeWhileOpenFilesKeepTheirBytes) {
   ASSERT_TRUE(Await<PutResult>([&](auto d) { store.Put({Key(11), Body(11)}, d); }).ok());
   ASSERT_TRUE(Await<PutResult>([&](auto d) { store.Put({Key(12), Body(12)}, d); }).ok());
   ASSERT_TRUE(Await<Done>([&](auto d) { store.Delete("ds/set-0/added.bin", d); }).ok());
+  ASSERT_TRUE(Await<Done>([&](auto d) { store.Delete("ds/top.bin", d); }).ok());
   // A manifest of another bucket or prefix is refused.
   testing::CommandResult other = Shoal("index s3://" + bucket_->name() + "/ds/set-1/ -o " +
                                        ShellQuote(*work_ / "other.shoal") + " -q");

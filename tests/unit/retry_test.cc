@@ -102,5 +102,27 @@ TEST(RetryingTransport, GivesUpAfterBoundedAttempts) {
   EXPECT_EQ(retrying.counters().exhausted.load(), 1u);
 }
 
+// Holds tasks until told to run them, like a timer that has not fired yet.
+class DeferringScheduler final : public Scheduler {
+ public:
+  void RunAfter(std::chrono::milliseconds, std::function<void()> task) override {
+    tasks.push_back(std::move(task));
+  }
+  std::vector<std::function<void()>> tasks;
+};
+
+TEST(RetryingTransport, ARetryDueAfterDetachNeverReachesTheInnerTransport) {
+  ScriptedTransport inner({Http(503), Http(200)});
+  DeferringScheduler scheduler;
+  RetryingTransport retrying(inner, scheduler, RetryOptions{});
+  Status final_status = Status(ErrorCode::kInternal, "not called");
+  retrying.Submit(HttpRequest{}, [&](Result<HttpResponse> r) { final_status = r.status(); });
+  ASSERT_EQ(scheduler.tasks.size(), 1u);  // a retry is waiting
+  retrying.Detach();                      // the transport below is about to go
+  scheduler.tasks[0]();
+  EXPECT_EQ(inner.calls, 1);
+  EXPECT_EQ(final_status.code(), ErrorCode::kCancelled);
+}
+
 }  // namespace
 }  // namespace shoal
