@@ -39,6 +39,13 @@ void ReadOnlyFs::LogOnce(const std::string& path, const std::string& what) {
   log_.Write(LogLevel::kError, "/" + path + ": " + what);
 }
 
+bool ReadOnlyFs::ResolveOrReply(fuse_req_t req, fuse_ino_t ino,
+                                std::shared_ptr<const Snapshot>* snapshot, uint32_t* entry) {
+  if (snapshots_.Resolve(ino, snapshot, entry)) return true;
+  fuse_reply_err(req, ESTALE);  // an inode of a snapshot no longer loaded
+  return false;
+}
+
 fuse_entry_param ReadOnlyFs::EntryOf(const Snapshot& snapshot, uint32_t entry) const {
   fuse_entry_param e{};
   e.ino = SnapshotTable::InodeOf(snapshot, entry);
@@ -68,10 +75,7 @@ void ReadOnlyFs::Lookup(fuse_req_t req, fuse_ino_t parent, const char* name) {
   ReadOnlyFs& fs = Of(req);
   std::shared_ptr<const Snapshot> snapshot;
   uint32_t dir = 0;
-  if (!fs.snapshots_.Resolve(parent, &snapshot, &dir)) {
-    fuse_reply_err(req, ESTALE);
-    return;
-  }
+  if (!fs.ResolveOrReply(req, parent, &snapshot, &dir)) return;
   const Manifest& m = *snapshot->manifest;
   if (!m.IsDir(dir)) {
     fuse_reply_err(req, ENOTDIR);
@@ -106,10 +110,7 @@ void ReadOnlyFs::GetAttr(fuse_req_t req, fuse_ino_t ino, fuse_file_info* /*fi*/)
   ReadOnlyFs& fs = Of(req);
   std::shared_ptr<const Snapshot> snapshot;
   uint32_t entry = 0;
-  if (!fs.snapshots_.Resolve(ino, &snapshot, &entry)) {
-    fuse_reply_err(req, ESTALE);
-    return;
-  }
+  if (!fs.ResolveOrReply(req, ino, &snapshot, &entry)) return;
   struct stat st = StatOf(*snapshot->manifest, entry, ino, fs.options_);
   fuse_reply_attr(req, &st, fs.options_.attr_timeout_seconds);
 }
@@ -118,10 +119,7 @@ void ReadOnlyFs::OpenDir(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
   ReadOnlyFs& fs = Of(req);
   std::shared_ptr<const Snapshot> snapshot;
   uint32_t entry = 0;
-  if (!fs.snapshots_.Resolve(ino, &snapshot, &entry)) {
-    fuse_reply_err(req, ESTALE);
-    return;
-  }
+  if (!fs.ResolveOrReply(req, ino, &snapshot, &entry)) return;
   if (!snapshot->manifest->IsDir(entry)) {
     fuse_reply_err(req, ENOTDIR);
     return;
@@ -155,10 +153,7 @@ void ReadOnlyFs::ReadDirPlus(fuse_req_t req, fuse_ino_t ino, size_t size, off_t 
 void ReadOnlyFs::ListDir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, bool plus) {
   std::shared_ptr<const Snapshot> snapshot;
   uint32_t dir = 0;
-  if (!snapshots_.Resolve(ino, &snapshot, &dir)) {
-    fuse_reply_err(req, ESTALE);
-    return;
-  }
+  if (!ResolveOrReply(req, ino, &snapshot, &dir)) return;
   const Manifest& m = *snapshot->manifest;
   std::vector<char> buffer(size);
   size_t used = 0;
@@ -207,10 +202,7 @@ void ReadOnlyFs::Open(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
   }
   std::shared_ptr<const Snapshot> snapshot;
   uint32_t entry = 0;
-  if (!fs.snapshots_.Resolve(ino, &snapshot, &entry)) {
-    fuse_reply_err(req, ESTALE);
-    return;
-  }
+  if (!fs.ResolveOrReply(req, ino, &snapshot, &entry)) return;
   const Manifest& m = *snapshot->manifest;
   if (m.IsDir(entry)) {
     fuse_reply_err(req, EISDIR);
@@ -267,10 +259,7 @@ void ReadOnlyFs::GetXattr(fuse_req_t req, fuse_ino_t ino, const char* name, size
   ReadOnlyFs& fs = Of(req);
   std::shared_ptr<const Snapshot> snapshot;
   uint32_t entry = 0;
-  if (!fs.snapshots_.Resolve(ino, &snapshot, &entry)) {
-    fuse_reply_err(req, ESTALE);
-    return;
-  }
+  if (!fs.ResolveOrReply(req, ino, &snapshot, &entry)) return;
   const Manifest& m = *snapshot->manifest;
   if (m.IsDir(entry)) {
     fuse_reply_err(req, ENODATA);
@@ -287,10 +276,7 @@ void ReadOnlyFs::ListXattr(fuse_req_t req, fuse_ino_t ino, size_t size) {
   ReadOnlyFs& fs = Of(req);
   std::shared_ptr<const Snapshot> snapshot;
   uint32_t entry = 0;
-  if (!fs.snapshots_.Resolve(ino, &snapshot, &entry)) {
-    fuse_reply_err(req, ESTALE);
-    return;
-  }
+  if (!fs.ResolveOrReply(req, ino, &snapshot, &entry)) return;
   std::string names;
   if (!snapshot->manifest->IsDir(entry)) {
     names.append(kEtagXattr).push_back('\0');

@@ -46,6 +46,9 @@ class ReadOnlyFs {
   };
 
   static ReadOnlyFs& Of(fuse_req_t req);
+  // Resolves `ino`, or replies ESTALE and returns false.
+  bool ResolveOrReply(fuse_req_t req, fuse_ino_t ino, std::shared_ptr<const Snapshot>* snapshot,
+                      uint32_t* entry);
   fuse_entry_param EntryOf(const Snapshot& snapshot, uint32_t entry) const;
   void LogOnce(const std::string& path, const std::string& what);
 
