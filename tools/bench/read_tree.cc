@@ -54,11 +54,11 @@ int main(int argc, char** argv) {
   for (int t = 0; t < threads; ++t) {
     workers.emplace_back([&, t] {
       std::vector<char> buffer(1 << 20);
-      const size_t begin = queue ? 0 : static_cast<size_t>(t) * slice;
-      const size_t end = queue ? paths.size() : std::min(paths.size(), begin + slice);
-      for (size_t k = begin; k < end; ++k) {
-        const size_t i = queue ? next.fetch_add(1) : k;
-        if (i >= paths.size()) break;
+      // A slice of its own, or the next file of the shared queue.
+      size_t own = static_cast<size_t>(t) * slice;
+      const size_t end = queue ? paths.size() : std::min(paths.size(), own + slice);
+      auto take = [&] { return queue ? next.fetch_add(1) : own++; };
+      for (size_t i = take(); i < end; i = take()) {
         int fd = ::open(paths[i].c_str(), O_RDONLY);
         if (fd < 0) {
           if (errors++ == 0) std::perror(paths[i].c_str());

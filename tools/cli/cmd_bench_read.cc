@@ -71,17 +71,11 @@ int RunBench(const BenchArgs& args) {
   std::atomic<size_t> next_sample{0};
   for (int r = 0; r < args.readers; ++r) {
     readers.emplace_back([&, r] {
-      size_t begin = static_cast<size_t>(r) * per_reader;
-      size_t end = std::min(files.size(), begin + per_reader);
-      if (args.shuffle) {
-        begin = 0;
-        end = files.size();
-      }
-      for (size_t i = begin; i < end; ++i) {
-        if (args.shuffle) {
-          i = next_sample.fetch_add(1);
-          if (i >= files.size()) break;
-        }
+      // A slice of its own, or the next file of the shared (hinted) order.
+      size_t own = static_cast<size_t>(r) * per_reader;
+      const size_t end = args.shuffle ? files.size() : std::min(files.size(), own + per_reader);
+      auto next = [&] { return args.shuffle ? next_sample.fetch_add(1) : own++; };
+      for (size_t i = next(); i < end; i = next()) {
         std::promise<void> done;
         engine->Read(files[i], 0, manifest->GetAttr(files[i]).size,
                      [&](Result<std::string_view> data) {
