@@ -4,6 +4,8 @@
 
 #include <cerrno>
 #include <cstring>
+#include <memory>
+#include <utility>
 #include <vector>
 
 #include "fuse/attributes.h"
@@ -24,6 +26,23 @@ void ReplyXattr(fuse_req_t req, const std::string& value, size_t size) {
     fuse_reply_buf(req, value.data(), value.size());
   }
 }
+
+// Answers a read exactly once: with the engine's result, or with EIO if the
+// engine drops the callback without calling it (its loop has died), so no
+// reader ever waits for an answer that cannot come.
+class PendingReply {
+ public:
+  explicit PendingReply(fuse_req_t req) : req_(req) {}
+  PendingReply(const PendingReply&) = delete;
+  PendingReply& operator=(const PendingReply&) = delete;
+  ~PendingReply() {
+    if (req_ != nullptr) fuse_reply_err(req_, EIO);
+  }
+  fuse_req_t Take() { return std::exchange(req_, nullptr); }
+
+ private:
+  fuse_req_t req_;
+};
 
 }  // namespace
 
@@ -51,8 +70,11 @@ fuse_entry_param ReadOnlyFs::EntryOf(const Snapshot& snapshot, uint32_t entry) c
   e.ino = SnapshotTable::InodeOf(snapshot, entry);
   e.generation = 1;
   e.attr = StatOf(*snapshot.manifest, entry, e.ino, options_);
-  e.attr_timeout = options_.attr_timeout_seconds;
-  e.entry_timeout = options_.entry_timeout_seconds;
+  // An older snapshot's entries (a listing or a directory opened before a
+  // refresh) are not cached: the kernel asks again and meets the new one.
+  const bool current = snapshots_.IsCurrent(snapshot);
+  e.attr_timeout = current ? options_.attr_timeout_seconds : 0;
+  e.entry_timeout = current ? options_.entry_timeout_seconds : 0;
   return e;
 }
 
@@ -73,6 +95,8 @@ void ReadOnlyFs::Init(void* /*userdata*/, fuse_conn_info* conn) {
 
 void ReadOnlyFs::Lookup(fuse_req_t req, fuse_ino_t parent, const char* name) {
   ReadOnlyFs& fs = Of(req);
+  // Until the reply is sent, a refresh waits: it must see this reference.
+  auto hold = fs.snapshots_.HoldOffInstall();
   std::shared_ptr<const Snapshot> snapshot;
   uint32_t dir = 0;
   if (!fs.ResolveOrReply(req, parent, &snapshot, &dir)) return;
@@ -91,7 +115,7 @@ void ReadOnlyFs::Lookup(fuse_req_t req, fuse_ino_t parent, const char* name) {
     return;
   }
   fuse_entry_param e = fs.EntryOf(*snapshot, *child);
-  fs.snapshots_.Remember(e.ino);
+  fs.snapshots_.Remember(snapshot, e.ino);
   if (fuse_reply_entry(req, &e) != 0) fs.snapshots_.Forget(e.ino, 1);  // interrupted
 }
 
@@ -125,35 +149,37 @@ void ReadOnlyFs::OpenDir(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
     return;
   }
   // The handle pins the snapshot, so a listing spanning a refresh is consistent.
-  fi->fh = reinterpret_cast<uint64_t>(new std::shared_ptr<const Snapshot>(snapshot));
+  fi->fh = reinterpret_cast<uint64_t>(new OpenDirectory{snapshot, entry});
   fi->cache_readdir = 1;
   fi->keep_cache = 1;
   fuse_reply_open(req, fi);
 }
 
 void ReadOnlyFs::ReleaseDir(fuse_req_t req, fuse_ino_t /*ino*/, fuse_file_info* fi) {
-  delete reinterpret_cast<std::shared_ptr<const Snapshot>*>(fi->fh);
+  delete reinterpret_cast<OpenDirectory*>(fi->fh);
   fuse_reply_err(req, 0);
 }
 
-void ReadOnlyFs::ReadDir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
+void ReadOnlyFs::ReadDir(fuse_req_t req, fuse_ino_t /*ino*/, size_t size, off_t off,
                          fuse_file_info* fi) {
-  (void)fi;
-  Of(req).ListDir(req, ino, size, off, /*plus=*/false);
+  Of(req).ListDir(req, *reinterpret_cast<const OpenDirectory*>(fi->fh), size, off,
+                  /*plus=*/false);
 }
 
-void ReadOnlyFs::ReadDirPlus(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
+void ReadOnlyFs::ReadDirPlus(fuse_req_t req, fuse_ino_t /*ino*/, size_t size, off_t off,
                              fuse_file_info* fi) {
-  (void)fi;
-  Of(req).ListDir(req, ino, size, off, /*plus=*/true);
+  Of(req).ListDir(req, *reinterpret_cast<const OpenDirectory*>(fi->fh), size, off,
+                  /*plus=*/true);
 }
 
 // Offsets: 0 is ".", 1 is "..", 2 + i is child i; each entry carries the
-// offset of the next one.
-void ReadOnlyFs::ListDir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, bool plus) {
-  std::shared_ptr<const Snapshot> snapshot;
-  uint32_t dir = 0;
-  if (!ResolveOrReply(req, ino, &snapshot, &dir)) return;
+// offset of the next one. The listing comes from the snapshot the directory
+// was opened in, so it never mixes two snapshots.
+void ReadOnlyFs::ListDir(fuse_req_t req, const OpenDirectory& open, size_t size, off_t off,
+                         bool plus) {
+  auto hold = snapshots_.HoldOffInstall();  // readdirplus hands out references
+  const std::shared_ptr<const Snapshot>& snapshot = open.snapshot;
+  const uint32_t dir = open.entry;
   const Manifest& m = *snapshot->manifest;
   std::vector<char> buffer(size);
   size_t used = 0;
@@ -188,7 +214,7 @@ void ReadOnlyFs::ListDir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
     }
     used += needed;
   }
-  for (uint64_t r : referenced) snapshots_.Remember(r);
+  for (uint64_t r : referenced) snapshots_.Remember(snapshot, r);
   if (fuse_reply_buf(req, buffer.data(), used) != 0) {
     for (uint64_t r : referenced) snapshots_.Forget(r, 1);
   }
@@ -232,16 +258,18 @@ void ReadOnlyFs::Read(fuse_req_t req, fuse_ino_t /*ino*/, size_t size, off_t off
   // The callback runs on the engine's loop thread; fuse_reply_buf is safe
   // to call from any thread. The handle outlives the read: the kernel does
   // not release a file with reads outstanding.
+  auto pending = std::make_shared<PendingReply>(req);
   fs.engine_.Read(open->file, static_cast<uint64_t>(off), size,
-                  [req, &fs, open](Result<std::string_view> data) {
+                  [pending, &fs, open](Result<std::string_view> data) {
+                    fuse_req_t reply = pending->Take();
                     if (data.ok()) {
-                      fuse_reply_buf(req, data->data(), data->size());
+                      fuse_reply_buf(reply, data->data(), data->size());
                       return;
                     }
                     const int err = ReadErrno(data.status());
                     fs.LogOnce(open->path, std::string("read failed with ") + std::strerror(err) +
                                                ": " + data.status().ToString());
-                    fuse_reply_err(req, err);
+                    fuse_reply_err(reply, err);
                   });
 }
 

@@ -45,6 +45,11 @@ class ReadOnlyFs {
     std::string path;
   };
 
+  struct OpenDirectory {
+    std::shared_ptr<const Snapshot> snapshot;  // the version this listing shows
+    uint32_t entry;
+  };
+
   static ReadOnlyFs& Of(fuse_req_t req);
   // Resolves `ino`, or replies ESTALE and returns false.
   bool ResolveOrReply(fuse_req_t req, fuse_ino_t ino, std::shared_ptr<const Snapshot>* snapshot,
@@ -68,7 +73,7 @@ class ReadOnlyFs {
   static void StatFs(fuse_req_t req, fuse_ino_t ino);
   static void GetXattr(fuse_req_t req, fuse_ino_t ino, const char* name, size_t size);
   static void ListXattr(fuse_req_t req, fuse_ino_t ino, size_t size);
-  void ListDir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, bool plus);
+  void ListDir(fuse_req_t req, const OpenDirectory& open, size_t size, off_t off, bool plus);
 
   SnapshotTable& snapshots_;
   ReadEngine& engine_;

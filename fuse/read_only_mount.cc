@@ -95,10 +95,11 @@ Result<std::string> ReadOnlyMount::Refresh(const std::string& manifest_path) {
   stack_->engine().SwapCatalog(snapshot->catalog);
   std::vector<SnapshotTable::CachedName> cached = snapshots_->Install(snapshot);
   // The kernel may cache names, attributes and listings of the old
-  // snapshot for a day: drop them. Errors (ENOENT: already forgotten) are
-  // harmless.
+  // snapshot for a day: drop them, the names first and then the root's
+  // listing. Errors (ENOENT: already forgotten) are harmless. Lookups and
+  // listings replied to after Install already show the new snapshot, or
+  // carry zero timeouts.
   fuse_session* session = fuse_->session();
-  fuse_lowlevel_notify_inval_inode(session, kRootInode, 0, 0);
   for (const SnapshotTable::CachedName& name : cached) {
     fuse_lowlevel_notify_inval_entry(session, name.parent, name.name.c_str(), name.name.size());
     if (name.is_dir) fuse_lowlevel_notify_inval_inode(session, name.ino, 0, 0);
@@ -111,6 +112,7 @@ Result<std::string> ReadOnlyMount::Refresh(const std::string& manifest_path) {
     if (old.Lookup(Manifest::kRoot, name)) continue;
     fuse_lowlevel_notify_inval_entry(session, kRootInode, name.data(), name.size());
   }
+  fuse_lowlevel_notify_inval_inode(session, kRootInode, 0, 0);
   log_.Write(LogLevel::kInfo, "switched to snapshot " + std::to_string(snapshot->generation) +
                                   " from " + manifest_path);
   std::ostringstream out;

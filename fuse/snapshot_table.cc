@@ -11,6 +11,15 @@ std::shared_ptr<const Snapshot> SnapshotTable::Current() const {
   return current_;
 }
 
+bool SnapshotTable::IsCurrent(const Snapshot& snapshot) const {
+  std::shared_lock lock(mu_);
+  return current_->generation == snapshot.generation;
+}
+
+std::shared_lock<std::shared_mutex> SnapshotTable::HoldOffInstall() const {
+  return std::shared_lock(install_mu_);
+}
+
 uint64_t SnapshotTable::InodeOf(const Snapshot& snapshot, uint32_t entry) {
   if (entry == Manifest::kRoot) return kRootInode;
   return (static_cast<uint64_t>(snapshot.generation) << 32) | (static_cast<uint64_t>(entry) + 1);
@@ -33,9 +42,11 @@ bool SnapshotTable::Resolve(uint64_t ino, std::shared_ptr<const Snapshot>* snaps
   return true;
 }
 
-void SnapshotTable::Remember(uint64_t ino, uint64_t n) {
+void SnapshotTable::Remember(const std::shared_ptr<const Snapshot>& snapshot, uint64_t ino,
+                             uint64_t n) {
   if (ino == kRootInode) return;  // the root is never forgotten
   std::unique_lock lock(mu_);
+  loaded_.try_emplace(snapshot->generation, snapshot);
   uint64_t& count = lookups_[ino];
   if (count == 0) ++referenced_inodes_[GenerationOf(ino)];
   count += n;
@@ -75,6 +86,7 @@ void SnapshotTable::DropUnreferencedLocked() {
 
 std::vector<SnapshotTable::CachedName> SnapshotTable::Install(
     std::shared_ptr<const Snapshot> next) {
+  std::unique_lock hold(install_mu_);
   std::unique_lock lock(mu_);
   std::vector<CachedName> cached;
   for (const auto& [ino, count] : lookups_) {

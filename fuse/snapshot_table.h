@@ -10,6 +10,12 @@
 // inodes (lookup counts, released by forget) or a file handle holds it;
 // then it is dropped.
 //
+// A refresh must see every reference the kernel may hold, so operations
+// that resolve inodes and hand new ones to the kernel (lookup, readdirplus)
+// hold off Install from the resolve until their reply has been sent. Entries
+// of a snapshot that is no longer current get zero timeouts, so the kernel
+// asks again instead of caching them.
+//
 // Thread-safe: FUSE worker threads resolve inodes concurrently; a refresh
 // installs a new snapshot from the control thread.
 #pragma once
@@ -42,12 +48,18 @@ class SnapshotTable {
   explicit SnapshotTable(std::shared_ptr<const Snapshot> first);
 
   std::shared_ptr<const Snapshot> Current() const;
+  bool IsCurrent(const Snapshot& snapshot) const;
+  // While the returned lock is held, Install waits. Hold it from resolving
+  // an inode until the reply that hands inodes to the kernel has been sent.
+  [[nodiscard]] std::shared_lock<std::shared_mutex> HoldOffInstall() const;
   // The snapshot and entry an inode names; false for an unknown inode.
   bool Resolve(uint64_t ino, std::shared_ptr<const Snapshot>* snapshot, uint32_t* entry) const;
   static uint64_t InodeOf(const Snapshot& snapshot, uint32_t entry);
 
-  // The kernel took `n` references to `ino` (a lookup reply) / dropped them.
-  void Remember(uint64_t ino, uint64_t n = 1);
+  // The kernel took `n` references to `ino` of `snapshot` (a lookup reply) /
+  // dropped them. Remember keeps the snapshot loaded, even if a concurrent
+  // Forget released its last other reference.
+  void Remember(const std::shared_ptr<const Snapshot>& snapshot, uint64_t ino, uint64_t n = 1);
   void Forget(uint64_t ino, uint64_t n);
   uint64_t LookupCount(uint64_t ino) const;
 
@@ -68,8 +80,9 @@ class SnapshotTable {
   void DropUnreferencedLocked();
   static uint32_t GenerationOf(uint64_t ino) { return static_cast<uint32_t>(ino >> 32); }
 
-  mutable std::shared_mutex mu_;
-  std::shared_ptr<const Snapshot> current_;                     // guarded by mu_
+  mutable std::shared_mutex install_mu_;     // shared: replies in progress; unique: Install
+  mutable std::shared_mutex mu_;             // taken after install_mu_, never before
+  std::shared_ptr<const Snapshot> current_;  // guarded by mu_
   std::map<uint32_t, std::shared_ptr<const Snapshot>> loaded_;  // by generation; mu_
   std::unordered_map<uint64_t, uint64_t> lookups_;              // ino -> count; mu_
   std::map<uint32_t, uint64_t> referenced_inodes_;  // generation -> inodes in lookups_; mu_

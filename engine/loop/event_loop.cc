@@ -96,6 +96,7 @@ void EventLoop::ThreadMain(unsigned queue_depth, std::promise<Status>* started) 
     io_uring_cq_advance(&ring_, count);
   }
 
+  stopping_ = true;  // also when the ring failed: Post refuses from here on
   CancelInFlight();
   io_uring_queue_exit(&ring_);
   for (Operation* op : in_flight_) delete op;
@@ -103,7 +104,15 @@ void EventLoop::ThreadMain(unsigned queue_depth, std::promise<Status>* started) 
   polls_.clear();
   timers_.clear();
   timer_order_.clear();
-  exited_ = true;
+  // Tasks that never ran are destroyed here, not with the object, so what
+  // they own (callbacks that must answer someone) goes now; Post checks
+  // exited_ under the same lock, so none is stranded after this.
+  std::vector<Task> never_run;
+  {
+    std::lock_guard lock(posted_mu_);
+    exited_ = true;
+    never_run.swap(posted_);
+  }
 }
 
 io_uring_sqe* EventLoop::NextSqe() {
@@ -127,10 +136,10 @@ void EventLoop::ArmWakeup() {
   io_uring_sqe_set_data64(sqe, kWakeupTag);
 }
 
-void EventLoop::Post(Task task) {
-  if (stopping_) return;
+bool EventLoop::Post(Task task) {
   {
     std::lock_guard lock(posted_mu_);
+    if (stopping_ || exited_) return false;
     posted_.push_back(std::move(task));
   }
   uint64_t one = 1;
@@ -138,6 +147,7 @@ void EventLoop::Post(Task task) {
     ssize_t n = ::write(wake_fd_, &one, sizeof(one));
     (void)n;  // EAGAIN only if the counter is saturated: the loop is awake anyway
   }
+  return true;
 }
 
 bool EventLoop::RunSync(Task task) {
@@ -147,10 +157,11 @@ bool EventLoop::RunSync(Task task) {
   }
   auto done = std::make_shared<std::promise<void>>();
   std::future<void> finished = done->get_future();
-  Post([task = std::move(task), done] {
+  const bool posted = Post([task = std::move(task), done] {
     task();
     done->set_value();
   });
+  if (!posted) return false;
   while (finished.wait_for(std::chrono::milliseconds(20)) != std::future_status::ready) {
     if (exited_) return finished.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
   }

@@ -54,8 +54,10 @@ class EventLoop final : public Scheduler {
   // Pending operations are cancelled and their callbacks are not called.
   void Stop();
 
-  // Runs `task` on the loop thread. Thread-safe.
-  void Post(Task task);
+  // Runs `task` on the loop thread. Thread-safe. Returns false, and drops
+  // the task, once the loop is stopping or has exited (for instance because
+  // the ring failed); callers that owe someone an answer give it then.
+  bool Post(Task task);
   // Runs `task` on the loop thread and waits for it. Returns false, without
   // running it, if the loop has stopped (then no loop thread is running).
   bool RunSync(Task task);

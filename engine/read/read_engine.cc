@@ -45,13 +45,15 @@ void ReadEngine::OnLoop(ReadCallback done, std::function<void(ReadCallback)> sta
     return;
   }
   auto shared = std::make_shared<ReadCallback>(std::move(done));
-  loop_.Post([alive = std::weak_ptr<int>(alive_), shared, start = std::move(start)] {
-    if (alive.expired()) {
-      (*shared)(Status(ErrorCode::kCancelled, "the read engine has shut down"));
-      return;
-    }
-    start(std::move(*shared));
-  });
+  const bool posted =
+      loop_.Post([alive = std::weak_ptr<int>(alive_), shared, start = std::move(start)] {
+        if (alive.expired()) {
+          (*shared)(Status(ErrorCode::kCancelled, "the read engine has shut down"));
+          return;
+        }
+        start(std::move(*shared));
+      });
+  if (!posted) (*shared)(Status(ErrorCode::kCancelled, "the read engine's event loop has stopped"));
 }
 
 void ReadEngine::Read(uint32_t entry, uint64_t offset, uint64_t length, ReadCallback done) {

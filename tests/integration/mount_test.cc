@@ -2,14 +2,17 @@
 // tree, the bytes, du, zero requests for metadata, EROFS for mutations,
 // ownership and permissions, refresh, unmount under load, and clean
 // failures. CI runs as root with /dev/fuse; elsewhere these tests skip.
+#include <dirent.h>
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstring>
 #include <filesystem>
@@ -50,6 +53,23 @@ std::string ReadFile(const fs::path& path) {
   std::ostringstream out;
   out << in.rdbuf();
   return out.str();
+}
+
+// Names from up to `calls` getdents64 calls with a buffer of about one
+// entry, so a listing can be split across an event.
+std::vector<std::string> ReadDirents(int fd, int calls) {
+  std::vector<std::string> names;
+  alignas(8) char buffer[64];
+  for (int call = 0; call < calls; ++call) {
+    const long n = ::syscall(SYS_getdents64, fd, buffer, sizeof(buffer));
+    if (n <= 0) break;
+    for (long at = 0; at < n;) {
+      const auto* entry = reinterpret_cast<const struct dirent64*>(buffer + at);
+      names.emplace_back(entry->d_name);
+      at += entry->d_reclen;
+    }
+  }
+  return names;
 }
 
 class MountTest : public ::testing::Test {
@@ -259,6 +279,10 @@ TEST_F(MountTest, RefreshShowsTheNewTreeWhileOpenFilesKeepTheirBytes) {
   ASSERT_TRUE(fs::exists(removed));
   ASSERT_FALSE(fs::exists(mountpoint_ / "set-0/added.bin"));  // a cached negative entry
   ASSERT_FALSE(fs::exists(mountpoint_ / "top.bin"));          // one under the root
+  // A root listing that starts before the refresh and ends after it.
+  int dir_fd = ::open(mountpoint_.c_str(), O_RDONLY | O_DIRECTORY);
+  ASSERT_GE(dir_fd, 0);
+  std::vector<std::string> listed = ReadDirents(dir_fd, 1);
 
   // The bucket changes: one object rewritten, one deleted, one added.
   S3Store& store = bucket_->store();
@@ -273,6 +297,17 @@ TEST_F(MountTest, RefreshShowsTheNewTreeWhileOpenFilesKeepTheirBytes) {
   testing::CommandResult refreshed = Shoal("refresh " + ShellQuote(mountpoint_) + " " + next);
   ASSERT_EQ(refreshed.exit_code, 0) << refreshed.err;
   EXPECT_NE(refreshed.out.find("snapshot 1"), std::string::npos) << refreshed.out;
+
+  // The listing finishes in the snapshot it started in; a new one sees the new root.
+  for (const std::string& name : ReadDirents(dir_fd, 1000)) listed.push_back(name);
+  ::close(dir_fd);
+  EXPECT_EQ(listed.size(), 12u);  // ".", "..", set-0 .. set-9
+  EXPECT_EQ(std::count(listed.begin(), listed.end(), "top.bin"), 0);
+  int fresh_fd = ::open(mountpoint_.c_str(), O_RDONLY | O_DIRECTORY);
+  ASSERT_GE(fresh_fd, 0);
+  std::vector<std::string> fresh = ReadDirents(fresh_fd, 1000);
+  ::close(fresh_fd);
+  EXPECT_EQ(std::count(fresh.begin(), fresh.end(), "top.bin"), 1);
 
   EXPECT_EQ(ReadFile(mountpoint_ / "set-0/added.bin"), "new");
   EXPECT_EQ(ReadFile(mountpoint_ / "top.bin"), "top");

@@ -130,12 +130,30 @@ TEST(EventLoop, StopsCleanlyWithWorkPending) {
     });
     ASSERT_TRUE(loop.RunSync([] {}));
     loop.Stop();
-    loop.Post([&] { callbacks++; });  // after Stop: never runs
+    EXPECT_FALSE(loop.Post([&] { callbacks++; }));  // after Stop: refused, never runs
     EXPECT_FALSE(loop.RunSync([&] { callbacks++; }));
   }
   EXPECT_EQ(callbacks.load(), 0);
   ::close(fds[0]);
   ::close(fds[1]);
+}
+
+TEST(EventLoop, TasksThatNeverRunAreDestroyedWhenTheLoopExits) {
+  // Whatever a dropped task owns (a callback that must answer a reader) is
+  // released when the loop exits, not kept until the object goes.
+  EventLoop loop;
+  ASSERT_TRUE(loop.Start().ok());
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  auto owned = std::make_shared<int>(7);
+  std::weak_ptr<int> watch = owned;
+  ASSERT_TRUE(loop.Post([released] { released.wait(); }));  // holds the loop in one batch
+  ASSERT_TRUE(loop.Post([&loop] { loop.Stop(); }));
+  ASSERT_TRUE(loop.Post([owned = std::move(owned)] { FAIL() << "ran after Stop"; }));
+  release.set_value();
+  while (loop.Post([] {})) std::this_thread::yield();  // until Stop has taken effect
+  loop.Stop();                                         // joins
+  EXPECT_TRUE(watch.expired());
 }
 
 }  // namespace
