@@ -4,11 +4,7 @@
 
 #include <algorithm>
 
-#include "engine/http/uring_curl_transport.h"
 #include "engine/stats/engine_metrics.h"
-#include "engine/store/file/file_store.h"
-#include "engine/store/file/uring_file_store.h"
-#include "engine/store/s3/s3_store.h"
 
 namespace shoal {
 
@@ -26,33 +22,15 @@ Result<std::unique_ptr<ReadStack>> ReadStack::Open(const StoreUri& location,
                                                    std::shared_ptr<const FileCatalog> catalog,
                                                    const EnvLookup& env) {
   std::unique_ptr<ReadStack> stack(new ReadStack());
-  std::string cache_namespace = "file://" + location.bucket;
-  if (location.kind == StoreUri::Kind::kFile) {
-    Result<std::unique_ptr<FileStore>> files = FileStore::Open(location.bucket);
-    if (!files.ok()) return files.status();
-    if (Status s = stack->loop_.Start(); !s.ok()) return s;
-    stack->uring_files_ = std::make_unique<UringFileStore>(stack->loop_, **files);
-    stack->base_store_ = std::move(*files);
-    stack->metered_ = std::make_unique<MeteredStore>(*stack->uring_files_);
-  } else {
-    Result<S3Config> config = ResolveS3Config(location.bucket, options.store, env);
-    if (!config.ok()) return config.status();
-    Result<ParsedEndpoint> endpoint = ParseEndpoint(config->endpoint);
-    if (!endpoint.ok()) return endpoint.status();
-    cache_namespace = "s3://" + location.bucket + "@" + config->endpoint;
-    if (Status s = stack->loop_.Start(); !s.ok()) return s;
-    UringTransportOptions transport;
-    transport.transport = options.store.transport;
-    transport.max_in_flight = options.max_in_flight;
-    transport.max_connections_per_host = options.connections_per_host;
-    stack->transport_ = std::make_unique<UringCurlTransport>(stack->loop_, transport);
-    stack->retrying_ =
-        std::make_unique<RetryingTransport>(*stack->transport_, stack->loop_, options.store.retry);
-    stack->base_store_ = std::make_unique<S3Store>(
-        S3RequestBuilder(std::move(*config), std::move(*endpoint)), *stack->retrying_);
-    stack->metered_ = std::make_unique<MeteredStore>(*stack->base_store_);
-  }
-  ObjectStore* engine_store = stack->metered_.get();
+  StoreStackOptions store;
+  store.store = options.store;
+  store.max_in_flight = options.max_in_flight;
+  store.connections_per_host = options.connections_per_host;
+  Result<std::unique_ptr<StoreStack>> opened_store = StoreStack::Open(location, store, env);
+  if (!opened_store.ok()) return opened_store.status();
+  stack->store_ = std::move(*opened_store);
+  EventLoop& loop = stack->store_->loop();
+  ObjectStore* engine_store = &stack->store_->store();
   if (!options.cache_dir.empty() && !options.engine.direct) {
     DiskCacheOptions cache;
     cache.dir = options.cache_dir;
@@ -61,31 +39,25 @@ Result<std::unique_ptr<ReadStack>> ReadStack::Open(const StoreUri& location,
     // to a quarter of the memory budget, so they stay a stated overhead.
     cache.max_pending_writes = 1024;
     cache.max_pending_bytes = std::min<uint64_t>(64ull << 20, options.engine.memory_budget / 4);
-    Result<std::unique_ptr<DiskCache>> opened = DiskCache::Open(stack->loop_, cache);
+    Result<std::unique_ptr<DiskCache>> opened = DiskCache::Open(loop, cache);
     if (!opened.ok()) return opened.status().WithContext("--cache-dir " + options.cache_dir);
     stack->disk_cache_ = std::move(*opened);
-    stack->disk_cached_ = std::make_unique<DiskCachedStore>(stack->loop_, *stack->metered_,
-                                                            *stack->disk_cache_, cache_namespace);
+    stack->disk_cached_ = std::make_unique<DiskCachedStore>(
+        loop, stack->store_->store(), *stack->disk_cache_, stack->store_->cache_namespace());
     engine_store = stack->disk_cached_.get();
   }
   ReadEngineOptions engine = options.engine;
   if (engine.log == nullptr) engine.log = &stack->stderr_log_;
-  stack->engine_ =
-      std::make_unique<ReadEngine>(stack->loop_, *engine_store, std::move(catalog), engine);
+  stack->engine_ = std::make_unique<ReadEngine>(loop, *engine_store, std::move(catalog), engine);
   return stack;
 }
 
 ReadStack::~ReadStack() {
-  engine_.reset();                     // pending reads complete with kCancelled
-  if (retrying_) retrying_->Detach();  // no retry may reach the transport from now on
-  transport_.reset();                  // running transfers complete while the stores exist
+  engine_.reset();  // pending reads complete with kCancelled
+  if (store_) store_->StopTransport();
   disk_cached_.reset();
   disk_cache_.reset();  // both detach on the running loop
-  loop_.Stop();         // the ring's file operations are cancelled and reaped
-  metered_.reset();
-  uring_files_.reset();
-  base_store_.reset();
-  retrying_.reset();
+  store_.reset();       // the loop stops, then the stores go
 }
 
 std::string ReadStack::MetricsText() {
@@ -93,9 +65,10 @@ std::string ReadStack::MetricsText() {
   MetricSources sources;
   sources.read = &read;
   DiskCacheStats disk;
-  if (disk_cache_ && loop_.RunSync([&] { disk = disk_cache_->Stats(); })) sources.disk = &disk;
-  sources.store = &metered_->metrics();
-  if (retrying_) sources.retries = &retrying_->counters();
+  if (disk_cache_ && store_->loop().RunSync([&] { disk = disk_cache_->Stats(); }))
+    sources.disk = &disk;
+  sources.store = &store_->metrics();
+  sources.retries = store_->retries();
   return RenderMetrics(sources);
 }
 

@@ -9,9 +9,9 @@
 //
 // The CLI's bench and the FUSE mount both read through this, so the order
 // of construction and destruction (engine before transport, transport
-// before store, loop last) is written once. The engine's requests complete
-// on the loop; the stack owns every part (RAII) and is safe to destroy with
-// reads in flight: they complete with kCancelled.
+// before caches, loop last) is written once; StoreStack owns the lower half. The engine's requests
+// complete on the loop; the stack owns every part (RAII) and is safe to destroy with reads in
+// flight: they complete with kCancelled.
 #pragma once
 
 #include <memory>
@@ -23,6 +23,7 @@
 #include "engine/read/read_engine.h"
 #include "engine/stats/metered_store.h"
 #include "engine/store/open_store.h"
+#include "engine/store/store_stack.h"
 
 namespace shoal {
 
@@ -53,10 +54,10 @@ class ReadStack {
   ReadStack& operator=(const ReadStack&) = delete;
 
   ReadEngine& engine() { return *engine_; }
-  EventLoop& loop() { return loop_; }
+  EventLoop& loop() { return store_->loop(); }
   // The object store below the caches (metered), for other requests.
-  ObjectStore& store() { return *metered_; }
-  const StoreMetrics& store_metrics() const { return metered_->metrics(); }
+  ObjectStore& store() { return store_->store(); }
+  const StoreMetrics& store_metrics() const { return store_->metrics(); }
   // Engine, store and retry numbers as a Prometheus text page.
   std::string MetricsText();
 
@@ -64,12 +65,7 @@ class ReadStack {
   ReadStack() = default;
 
   StderrLogSink stderr_log_;
-  EventLoop loop_;
-  std::unique_ptr<HttpTransport> transport_;  // UringCurlTransport, s3 only
-  std::unique_ptr<RetryingTransport> retrying_;
-  std::unique_ptr<ObjectStore> base_store_;  // S3Store or FileStore
-  std::unique_ptr<ObjectStore> uring_files_;
-  std::unique_ptr<MeteredStore> metered_;
+  std::unique_ptr<StoreStack> store_;  // the loop, transport and stores
   std::unique_ptr<DiskCache> disk_cache_;
   std::unique_ptr<DiskCachedStore> disk_cached_;
   std::unique_ptr<ReadEngine> engine_;
