@@ -4,21 +4,13 @@
 
 #include <cstring>
 
+#include "engine/base/little_endian.h"
+
 namespace shoal {
 namespace {
 
 constexpr char kMagic[8] = {'S', 'H', 'O', 'A', 'L', 'D', 'C', '1'};
 constexpr size_t kChecksummedHeader = 48;
-
-void PutLe(std::string& out, size_t at, uint64_t v, int bytes) {
-  for (int i = 0; i < bytes; ++i) out[at + i] = static_cast<char>((v >> (8 * i)) & 0xFF);
-}
-
-uint64_t GetLe(std::string_view in, size_t at, int bytes) {
-  uint64_t v = 0;
-  for (int i = bytes - 1; i >= 0; --i) v = (v << 8) | static_cast<unsigned char>(in[at + i]);
-  return v;
-}
 
 uint64_t Hash(std::string_view bytes) { return XXH3_64bits(bytes.data(), bytes.size()); }
 

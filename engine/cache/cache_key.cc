@@ -2,17 +2,15 @@
 
 #include <xxhash.h>
 
+#include "engine/base/little_endian.h"
+
 namespace shoal {
 namespace {
 
 constexpr std::string_view kIdentityTag = "shoal-disk-cache-identity-v1";
 
-void AppendLe64(std::string& out, uint64_t v) {
-  for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
-}
-
 void AppendField(std::string& out, std::string_view field) {
-  AppendLe64(out, field.size());
+  AppendLe(out, field.size(), 8);
   out.append(field);
 }
 
@@ -33,8 +31,8 @@ std::string IdentityBytes(const CacheIdentity& id) {
   AppendField(out, id.key);
   AppendField(out, id.etag);
   out.push_back(id.range ? 'R' : 'W');  // a range, or the whole object
-  AppendLe64(out, id.range ? id.range->offset : 0);
-  AppendLe64(out, id.range ? id.range->length : 0);
+  AppendLe(out, id.range ? id.range->offset : 0, 8);
+  AppendLe(out, id.range ? id.range->length : 0, 8);
   return out;
 }
 

@@ -1,0 +1,221 @@
+#include "engine/write/spool.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+
+#include "engine/loop/uring_file.h"
+#include "engine/loop/wait_on_loop.h"
+
+namespace shoal {
+namespace {
+
+Status Errno(const std::string& what, int err) {
+  return Status(ErrorCode::kIoError, what + ": " + std::strerror(err));
+}
+
+bool EndsWith(const std::string& s, std::string_view suffix) {
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+Status SyncDirectory(const std::string& dir) {
+  UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!fd.valid()) return Errno("open " + dir, errno);
+  if (::fsync(fd.get()) != 0) return Errno("fsync " + dir, errno);
+  return Status::Ok();
+}
+
+Result<std::string> ReadWholeFile(const std::string& path) {
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd.valid()) return Errno("open " + path, errno);
+  std::string out;
+  char buffer[4096];
+  for (;;) {
+    const ssize_t n = ::read(fd.get(), buffer, sizeof(buffer));
+    if (n < 0) return Errno("read " + path, errno);
+    if (n == 0) return out;
+    out.append(buffer, static_cast<size_t>(n));
+  }
+}
+
+// Writes `bytes` to `path` atomically and durably: temporary file, fsync,
+// rename, fsync of the directory.
+Status WriteDurably(const std::string& dir, const std::string& path, const std::string& bytes) {
+  const std::string tmp = path + ".tmp";
+  {
+    UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
+    if (!fd.valid()) return Errno("create " + tmp, errno);
+    if (::write(fd.get(), bytes.data(), bytes.size()) != static_cast<ssize_t>(bytes.size())) {
+      return Errno("write " + tmp, errno);
+    }
+    if (::fsync(fd.get()) != 0) return Errno("fsync " + tmp, errno);
+  }
+  if (::rename(tmp.c_str(), path.c_str()) != 0) return Errno("rename " + tmp, errno);
+  return SyncDirectory(dir);
+}
+
+}  // namespace
+
+Status SpoolEntry::Append(std::string_view bytes) {
+  if (bytes.empty()) return Status::Ok();
+  auto data = std::make_shared<const std::string>(bytes);
+  const int fd = data_.get();
+  const uint64_t offset = size_;
+  const int rc = WaitOnLoop(loop_, [&, data, fd, offset](std::function<void(int)> done) {
+    uring_file::WriteAll(loop_, fd, data, offset, std::move(done));
+  });
+  if (rc < 0) return Errno("spool " + PathOf(".data"), -rc);
+  size_ += bytes.size();
+  return Status::Ok();
+}
+
+Result<std::string> SpoolEntry::Read(uint64_t offset, uint64_t length) {
+  auto out = std::make_shared<Result<std::string>>(std::string());
+  const int fd = data_.get();
+  const int rc = WaitOnLoop(loop_, [&, out, fd](std::function<void(int)> done) {
+    uring_file::ReadExactly(loop_, fd, offset, length,
+                            [out, done = std::move(done)](Result<std::string> read) {
+                              const int code = read.ok() ? 0 : -EIO;
+                              *out = std::move(read);
+                              done(code);
+                            });
+  });
+  if (rc == -ECANCELED) return Errno("read " + PathOf(".data"), ECANCELED);
+  if (!out->ok()) return out->status().WithContext("reading " + PathOf(".data"));
+  return std::move(*out);
+}
+
+Status SpoolEntry::Clear() {
+  if (::ftruncate(data_.get(), 0) != 0) return Errno("truncate " + PathOf(".data"), errno);
+  if (::fdatasync(data_.get()) != 0) return Errno("fdatasync " + PathOf(".data"), errno);
+  size_ = 0;
+  return Status::Ok();
+}
+
+Status SpoolEntry::Remove() {
+  if (removed_) return Status::Ok();
+  // The record first: without it, the data is known to be committed.
+  if (::unlink(PathOf(".rec").c_str()) != 0 && errno != ENOENT) {
+    return Errno("remove " + PathOf(".rec"), errno);
+  }
+  removed_ = true;
+  if (::unlink(PathOf(".data").c_str()) != 0 && errno != ENOENT) {
+    return Errno("remove " + PathOf(".data"), errno);
+  }
+  return Status::Ok();
+}
+
+Result<std::unique_ptr<Spool>> Spool::Open(EventLoop& loop, SpoolOptions options) {
+  if (options.dir.empty()) return Status(ErrorCode::kInvalidArgument, "no spool directory given");
+  for (const std::string& dir : {options.dir, options.dir + "/entries"}) {
+    if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
+      return Errno("create spool directory " + dir, errno);
+    }
+  }
+  const std::string lock_path = options.dir + "/LOCK";
+  UniqueFd lock(::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600));
+  if (!lock.valid()) return Errno("open " + lock_path, errno);
+  if (::flock(lock.get(), LOCK_EX | LOCK_NB) != 0) {
+    if (errno == EWOULDBLOCK) {
+      return Status(ErrorCode::kInvalidArgument,
+                    "spool " + options.dir + " is in use by another shoal writer");
+    }
+    return Errno("lock " + lock_path, errno);
+  }
+  std::unique_ptr<Spool> spool(new Spool(loop, std::move(options), std::move(lock)));
+  // Data files without a record were committed before a crash; temporary
+  // records were never acknowledged.
+  const std::string entries = spool->EntriesDir();
+  if (DIR* d = ::opendir(entries.c_str())) {
+    std::vector<std::string> names;
+    while (dirent* e = ::readdir(d)) names.emplace_back(e->d_name);
+    ::closedir(d);
+    for (const std::string& name : names) {
+      const std::string path = entries + "/" + name;
+      if (EndsWith(name, ".rec.tmp")) ::unlink(path.c_str());
+      if (EndsWith(name, ".data")) {
+        const std::string record = path.substr(0, path.size() - 5) + ".rec";
+        if (::access(record.c_str(), F_OK) != 0 && errno == ENOENT) ::unlink(path.c_str());
+      }
+    }
+  }
+  return spool;
+}
+
+Result<UniqueFd> Spool::OpenData(const std::string& path, bool create) const {
+  int flags = O_RDWR | O_CLOEXEC | (options_.sync ? O_DSYNC : 0);
+  if (create) flags |= O_CREAT | O_EXCL;
+  UniqueFd fd(::open(path.c_str(), flags, 0600));
+  if (!fd.valid()) return Errno("open " + path, errno);
+  return fd;
+}
+
+Result<std::unique_ptr<SpoolEntry>> Spool::Create(const SpoolRecord& record) {
+  // Ids sort in creation order, across restarts too.
+  const auto now = std::chrono::system_clock::now().time_since_epoch();
+  char id[48];
+  std::snprintf(id, sizeof(id), "%016llx-%08llx",
+                static_cast<unsigned long long>(
+                    std::chrono::duration_cast<std::chrono::nanoseconds>(now).count()),
+                static_cast<unsigned long long>(next_id_.fetch_add(1)));
+  const std::string entries = EntriesDir();
+  const std::string base = entries + "/" + id;
+  Result<UniqueFd> data = OpenData(base + ".data", /*create=*/true);
+  if (!data.ok()) return data.status();
+  if (Status s = WriteDurably(entries, base + ".rec", EncodeSpoolRecord(record)); !s.ok()) {
+    ::unlink((base + ".data").c_str());
+    return s;
+  }
+  return std::unique_ptr<SpoolEntry>(
+      new SpoolEntry(loop_, entries, id, record, std::move(*data), 0));
+}
+
+Result<Spool::Leftovers> Spool::TakeLeftovers() {
+  Leftovers out;
+  if (leftovers_taken_) return out;
+  leftovers_taken_ = true;
+  const std::string entries = EntriesDir();
+  DIR* d = ::opendir(entries.c_str());
+  if (d == nullptr) return Errno("open " + entries, errno);
+  std::vector<std::string> ids;
+  while (dirent* e = ::readdir(d)) {
+    const std::string name = e->d_name;
+    if (EndsWith(name, ".rec")) ids.push_back(name.substr(0, name.size() - 4));
+  }
+  ::closedir(d);
+  std::sort(ids.begin(), ids.end());
+  for (const std::string& id : ids) {
+    const std::string base = entries + "/" + id;
+    Result<std::string> bytes = ReadWholeFile(base + ".rec");
+    Result<SpoolRecord> record =
+        bytes.ok() ? DecodeSpoolRecord(*bytes) : Result<SpoolRecord>(bytes.status());
+    if (!record.ok()) {
+      out.unreadable.push_back(base + ".rec: " + record.status().ToString());
+      continue;
+    }
+    Result<UniqueFd> data = OpenData(base + ".data", /*create=*/false);
+    if (!data.ok()) {
+      out.unreadable.push_back(data.status().ToString());
+      continue;
+    }
+    struct stat st {};
+    if (::fstat(data->get(), &st) != 0) {
+      out.unreadable.push_back(Errno("stat " + base + ".data", errno).ToString());
+      continue;
+    }
+    out.entries.push_back(std::unique_ptr<SpoolEntry>(
+        new SpoolEntry(loop_, entries, id, std::move(*record), std::move(*data),
+                       static_cast<uint64_t>(st.st_size))));
+  }
+  return out;
+}
+
+}  // namespace shoal
