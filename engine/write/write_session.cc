@@ -1,0 +1,111 @@
+#include "engine/write/write_session.h"
+
+#include <algorithm>
+
+namespace shoal {
+
+WriteSession::WriteSession(ObjectStore& store, std::string key, std::unique_ptr<SpoolEntry> spool,
+                           ObjectWriterOptions options)
+    : store_(store),
+      key_(std::move(key)),
+      spool_(std::move(spool)),
+      options_(options),
+      writer_(std::make_unique<ObjectWriter>(store_, key_, options_)) {}
+
+WriteSession::~WriteSession() = default;  // an unfinished upload is aborted; the spool stays
+
+Status WriteSession::Write(uint64_t offset, std::string_view bytes) {
+  if (offset != size_) {
+    return Status(ErrorCode::kInvalidArgument, "non-sequential write to " + key_ + " at offset " +
+                                                   std::to_string(offset) + "; the file is " +
+                                                   std::to_string(size_) + " bytes long");
+  }
+  if (committed_) {
+    if (Status s = Reopen(); !s.ok()) return s;
+  }
+  if (spool_) {
+    if (Status s = spool_->Append(bytes); !s.ok()) return s;
+  }
+  size_ += bytes.size();
+  if (writer_) {
+    if (Status s = writer_->Append(bytes); !s.ok()) {
+      if (!spool_) return s;  // nowhere else holds the bytes
+      streaming_failure_ = s;
+      writer_.reset();  // aborts; Commit uploads from the spool
+    }
+  }
+  return Status::Ok();
+}
+
+Status WriteSession::Truncate(uint64_t size) {
+  if (size == size_ && !committed_) return Status::Ok();
+  if (size != 0) {
+    return Status(ErrorCode::kUnsupported, "truncate of " + key_ + " to " + std::to_string(size) +
+                                               " bytes: only 0 is supported while writing");
+  }
+  writer_ = std::make_unique<ObjectWriter>(store_, key_, options_);  // the old one aborts
+  if (spool_) {
+    if (Status s = spool_->Clear(); !s.ok()) return s;
+  }
+  size_ = 0;
+  committed_.reset();
+  streaming_failure_ = Status::Ok();
+  return Status::Ok();
+}
+
+Result<PutResult> WriteSession::Commit() {
+  if (committed_) return *committed_;
+  Result<PutResult> done = writer_ ? writer_->Finish() : Result<PutResult>(streaming_failure_);
+  if (!done.ok() && spool_) {
+    done = UploadFromSpool(store_, key_, *spool_, options_);
+  }
+  if (!done.ok()) return done.status();
+  writer_.reset();
+  committed_ = *done;
+  return *done;
+}
+
+void WriteSession::Close() {
+  // The object is safe; a failed removal only means recovery uploads the
+  // same bytes again later.
+  if (committed_ && spool_) (void)spool_->Remove();
+}
+
+Status WriteSession::Reopen() {
+  if (!spool_) {
+    return Status(ErrorCode::kUnsupported,
+                  "write to " + key_ +
+                      " after it was committed (by close or fsync); "
+                      "with --durability=memory there is no copy to write on from");
+  }
+  writer_ = std::make_unique<ObjectWriter>(store_, key_, options_);
+  streaming_failure_ = Status::Ok();
+  committed_.reset();
+  const uint64_t chunk = std::max<uint64_t>(options_.part_size, 1 << 20);
+  for (uint64_t offset = 0; offset < size_ && writer_; offset += chunk) {
+    Result<std::string> bytes = spool_->Read(offset, std::min(chunk, size_ - offset));
+    if (!bytes.ok()) return bytes.status();
+    if (Status s = writer_->Append(*bytes); !s.ok()) {
+      streaming_failure_ = s;  // Commit uploads from the spool instead
+      writer_.reset();
+    }
+  }
+  return Status::Ok();
+}
+
+Result<PutResult> UploadFromSpool(ObjectStore& store, const std::string& key, SpoolEntry& entry,
+                                  const ObjectWriterOptions& options) {
+  ObjectWriter writer(store, key, options);
+  const uint64_t chunk = std::max<uint64_t>(options.part_size, 1 << 20);
+  for (uint64_t offset = 0; offset < entry.size(); offset += chunk) {
+    Result<std::string> bytes = entry.Read(offset, std::min(chunk, entry.size() - offset));
+    if (!bytes.ok()) return bytes.status();
+    if (bytes->empty()) {
+      return Status(ErrorCode::kIoError, "spool file for " + key + " ended early");
+    }
+    if (Status s = writer.Append(*bytes); !s.ok()) return s;
+  }
+  return writer.Finish();
+}
+
+}  // namespace shoal
