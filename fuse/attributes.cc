@@ -2,27 +2,27 @@
 
 namespace shoal {
 
-struct stat StatOf(const Manifest& manifest, uint32_t entry, uint64_t ino,
-                   const ViewOptions& options) {
+struct stat MakeStat(uint64_t ino, bool is_dir, uint64_t size, int64_t mtime,
+                     const ViewOptions& options) {
   struct stat st {};
-  const EntryAttr attr = manifest.GetAttr(entry);
   st.st_ino = ino;
   st.st_uid = options.uid;
   st.st_gid = options.gid;
   st.st_nlink = 1;
-  if (attr.is_dir) {
-    st.st_mode = S_IFDIR | (0777 & ~options.umask);
-    st.st_size = 0;  // so that du -sb of the mount is exactly the snapshot's bytes
-  } else {
-    st.st_mode = S_IFREG | (0666 & ~options.umask);
-    st.st_size = static_cast<off_t>(attr.size);
-  }
+  st.st_mode = is_dir ? S_IFDIR | (0777 & ~options.umask) : S_IFREG | (0666 & ~options.umask);
+  st.st_size = static_cast<off_t>(size);
   st.st_blksize = 4096;
-  st.st_blocks = static_cast<blkcnt_t>((attr.size + 511) / 512);
-  st.st_mtim.tv_sec = attr.mtime;
-  st.st_ctim.tv_sec = attr.mtime;
-  st.st_atim.tv_sec = attr.mtime;
+  st.st_blocks = static_cast<blkcnt_t>((size + 511) / 512);
+  st.st_mtim.tv_sec = mtime;
+  st.st_ctim.tv_sec = mtime;
+  st.st_atim.tv_sec = mtime;
   return st;
+}
+
+struct stat StatOf(const Manifest& manifest, uint32_t entry, uint64_t ino,
+                   const ViewOptions& options) {
+  const EntryAttr attr = manifest.GetAttr(entry);
+  return MakeStat(ino, attr.is_dir, attr.is_dir ? 0 : attr.size, attr.mtime, options);
 }
 
 struct statvfs StatfsOf(const Manifest& manifest) {

@@ -1,5 +1,5 @@
-// Attributes: a manifest entry as the kernel sees it (struct stat, statfs).
-// Pure functions of the snapshot and the view options.
+// Attributes: files and directories as the kernel sees them (struct stat,
+// statfs). Pure functions of the entry and the view options.
 #pragma once
 
 #include <sys/stat.h>
@@ -14,6 +14,10 @@ namespace shoal {
 
 // Directories are 0777 and files 0666, less the umask. Directories report
 // one link, which tells find(1) not to infer subdirectory counts.
+struct stat MakeStat(uint64_t ino, bool is_dir, uint64_t size, int64_t mtime,
+                     const ViewOptions& options);
+
+// A manifest entry; directories have size 0, so du -sb is the data's bytes.
 struct stat StatOf(const Manifest& manifest, uint32_t entry, uint64_t ino,
                    const ViewOptions& options);
 

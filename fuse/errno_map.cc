@@ -26,4 +26,26 @@ int ReadErrno(const Status& status) {
   }
 }
 
+int WriteErrno(const Status& status) {
+  switch (status.code()) {
+    case ErrorCode::kOk:
+      return 0;
+    case ErrorCode::kInvalidArgument:
+      return EINVAL;
+    case ErrorCode::kUnsupported:
+      return EOPNOTSUPP;
+    case ErrorCode::kNotFound:
+      return ENOENT;
+    case ErrorCode::kAccessDenied:
+    case ErrorCode::kInvalidAccessKeyId:
+    case ErrorCode::kSignatureDoesNotMatch:
+    case ErrorCode::kPermission:
+      return EACCES;
+    case ErrorCode::kCancelled:
+      return EINTR;
+    default:
+      return EIO;
+  }
+}
+
 }  // namespace shoal

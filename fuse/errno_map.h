@@ -9,4 +9,9 @@ namespace shoal {
 // vanished since indexing is ESTALE; failures after retries are EIO.
 int ReadErrno(const Status& status);
 
+// For the write mount: refused operations (EINVAL for a non-sequential
+// write, EOPNOTSUPP for what the write path does not do), a missing name
+// (ENOENT), refused credentials (EACCES), anything else EIO.
+int WriteErrno(const Status& status);
+
 }  // namespace shoal

@@ -1,4 +1,5 @@
-// `shoal mount SOURCE MOUNTPOINT`: the read-only view of a snapshot.
+// `shoal mount SOURCE MOUNTPOINT`: the read-only view of a snapshot, or with
+// --write the write mount of a prefix (checkpoints and logs).
 //
 // By default the command returns once the mount is usable (a daemon stays
 // behind to serve it) and fails with the reason otherwise: a corrupt
@@ -11,11 +12,13 @@
 #include <cstdio>
 
 #include "fuse/read_only_mount.h"
+#include "fuse/write_mount.h"
 #include "tools/cli/commands.h"
 #include "tools/cli/daemon.h"
 #include "tools/cli/engine_flags.h"
 #include "tools/cli/mount_source.h"
 #include "tools/cli/mountpoint.h"
+#include "tools/cli/write_flags.h"
 
 namespace shoal::cli {
 namespace {
@@ -35,6 +38,8 @@ struct MountArgs {
   int concurrency = 16;
   EngineFlags engine;
   StoreFlags store;
+  bool write = false;
+  WriteFlags write_flags;
 };
 
 // The engine's threads must leave these to the thread serving FUSE, whose
@@ -48,19 +53,11 @@ sigset_t UnmountSignals() {
   return set;
 }
 
-Result<ReadOnlyMountConfig> BuildConfig(const MountArgs& args, MountSource source,
-                                        std::string mountpoint) {
-  ReadOnlyMountConfig config;
-  config.mountpoint = std::move(mountpoint);
-  config.manifest = source.manifest;
-  config.origin = source.origin;
-  config.location = source.location;
-  config.stack = ToReadStackOptions(args.engine, args.store);
-  if (config.stack.store.endpoint.empty()) {
-    config.stack.store.endpoint = std::string(source.manifest->endpoint());
-  }
-  config.view.uid = args.uid >= 0 ? static_cast<uid_t>(args.uid) : ::getuid();
-  config.view.gid = args.gid >= 0 ? static_cast<gid_t>(args.gid) : ::getgid();
+// Ownership and permissions, common to both kinds of mount.
+Result<ViewOptions> ViewOf(const MountArgs& args) {
+  ViewOptions view;
+  view.uid = args.uid >= 0 ? static_cast<uid_t>(args.uid) : ::getuid();
+  view.gid = args.gid >= 0 ? static_cast<gid_t>(args.gid) : ::getgid();
   size_t used = 0;
   unsigned long umask = 0;
   try {
@@ -72,7 +69,24 @@ Result<ReadOnlyMountConfig> BuildConfig(const MountArgs& args, MountSource sourc
     return Status(ErrorCode::kInvalidArgument,
                   "--umask must be octal, e.g. 022 (got '" + args.umask + "')");
   }
-  config.view.umask = static_cast<mode_t>(umask);
+  view.umask = static_cast<mode_t>(umask);
+  return view;
+}
+
+Result<ReadOnlyMountConfig> BuildConfig(const MountArgs& args, MountSource source,
+                                        std::string mountpoint) {
+  ReadOnlyMountConfig config;
+  config.mountpoint = std::move(mountpoint);
+  config.manifest = source.manifest;
+  config.origin = source.origin;
+  config.location = source.location;
+  config.stack = ToReadStackOptions(args.engine, args.store);
+  if (config.stack.store.endpoint.empty()) {
+    config.stack.store.endpoint = std::string(source.manifest->endpoint());
+  }
+  Result<ViewOptions> view = ViewOf(args);
+  if (!view.ok()) return view.status();
+  config.view = *view;
   config.view.entry_timeout_seconds = args.metadata_ttl;
   config.view.attr_timeout_seconds = args.metadata_ttl;
   config.view.negative_timeout_seconds = args.metadata_ttl;
@@ -83,17 +97,40 @@ Result<ReadOnlyMountConfig> BuildConfig(const MountArgs& args, MountSource sourc
   return config;
 }
 
-int RunMount(const MountArgs& args) {
-  Result<std::string> mountpoint = CheckMountpoint(args.mountpoint);
-  if (!mountpoint.ok()) return Fail(mountpoint.status());
-  // Indexing (when SOURCE is a prefix) runs here, before any fork: its
-  // threads have finished by the time the daemon splits off.
-  Result<MountSource> source =
-      ResolveMountSource(args.source, args.store, args.concurrency, ::isatty(STDERR_FILENO));
-  if (!source.ok()) return Fail(source.status());
-  Result<ReadOnlyMountConfig> config = BuildConfig(args, std::move(*source), *mountpoint);
-  if (!config.ok()) return Fail(config.status());
+Result<WriteMountConfig> BuildWriteConfig(const MountArgs& args, std::string mountpoint) {
+  WriteMountConfig config;
+  config.mountpoint = std::move(mountpoint);
+  Result<StoreUri> location = ParseStoreUri(args.source);
+  if (!location.ok()) return location.status();
+  config.location = *location;
+  if (!config.location.prefix.empty() && config.location.prefix.back() != '/') {
+    config.location.prefix += '/';  // a prefix names a directory here
+  }
+  ReadStackOptions stack = ToReadStackOptions(args.engine, args.store);
+  config.stack.store = stack.store;
+  config.stack.max_in_flight = stack.max_in_flight;
+  config.stack.connections_per_host = stack.connections_per_host;
+  Result<ViewOptions> view = ViewOf(args);
+  if (!view.ok()) return view.status();
+  config.fs.view = *view;
+  // Others may write the bucket too: cache names and attributes briefly.
+  const double ttl = std::min(args.metadata_ttl, 1.0);
+  config.fs.view.entry_timeout_seconds = ttl;
+  config.fs.view.attr_timeout_seconds = ttl;
+  config.fs.view.negative_timeout_seconds = 0;
+  config.fs.writer = WriterOptionsOf(args.write_flags, args.engine.part_size);
+  config.spool_dir = SpoolDirOf(args.write_flags, config.location);
+  config.fuse.fsname = DescribeLocation(config.location);
+  config.fuse.allow_other = args.allow_other;
+  config.fuse.max_threads = args.threads;
+  config.fuse.debug = args.debug;
+  return config;
+}
 
+// Forks unless in the foreground, starts the mount with `start`, and serves.
+template <typename Mount, typename Config>
+int Serve(const MountArgs& args, const std::string& mountpoint, Config config,
+          Result<std::unique_ptr<Mount>> (*start)(Config, LogSink&)) {
   const bool foreground = args.foreground || args.debug;
   std::optional<Daemon> daemon;
   if (!foreground) daemon.emplace(Daemon::Fork(args.log_file));
@@ -101,7 +138,7 @@ int RunMount(const MountArgs& args) {
   sigset_t signals = UnmountSignals();
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);  // inherited by every thread started now
   StderrLogSink log;
-  Result<std::unique_ptr<ReadOnlyMount>> mount = ReadOnlyMount::Start(std::move(*config), log);
+  Result<std::unique_ptr<Mount>> mount = start(std::move(config), log);
   if (!mount.ok()) {
     if (!daemon) return Fail(mount.status());
     daemon->Failed(mount.status());  // the waiting parent prints it
@@ -110,7 +147,7 @@ int RunMount(const MountArgs& args) {
   if (daemon) {
     daemon->Ready();
   } else {
-    std::fprintf(stderr, "shoal: mounted %s on %s\n", args.source.c_str(), mountpoint->c_str());
+    std::fprintf(stderr, "shoal: mounted %s on %s\n", args.source.c_str(), mountpoint.c_str());
   }
   pthread_sigmask(SIG_UNBLOCK, &signals, nullptr);
   Status served = (*mount)->Run();
@@ -119,11 +156,33 @@ int RunMount(const MountArgs& args) {
   return kExitOk;
 }
 
+int RunMount(const MountArgs& args) {
+  Result<std::string> mountpoint = CheckMountpoint(args.mountpoint);
+  if (!mountpoint.ok()) return Fail(mountpoint.status());
+  if (args.write) {
+    Result<WriteMountConfig> config = BuildWriteConfig(args, *mountpoint);
+    if (!config.ok()) return Fail(config.status());
+    return Serve<WriteMount, WriteMountConfig>(args, *mountpoint, std::move(*config),
+                                               &WriteMount::Start);
+  }
+  // Indexing (when SOURCE is a prefix) runs here, before any fork: its
+  // threads have finished by the time the daemon splits off.
+  Result<MountSource> source =
+      ResolveMountSource(args.source, args.store, args.concurrency, ::isatty(STDERR_FILENO));
+  if (!source.ok()) return Fail(source.status());
+  Result<ReadOnlyMountConfig> config = BuildConfig(args, std::move(*source), *mountpoint);
+  if (!config.ok()) return Fail(config.status());
+
+  return Serve<ReadOnlyMount, ReadOnlyMountConfig>(args, *mountpoint, std::move(*config),
+                                                   &ReadOnlyMount::Start);
+}
+
 }  // namespace
 
 void AddMountCommand(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<MountArgs>();
-  CLI::App* cmd = app.add_subcommand("mount", "Mount a snapshot read-only");
+  CLI::App* cmd =
+      app.add_subcommand("mount", "Mount a snapshot read-only, or a prefix for writing (--write)");
   cmd->add_option("source", args->source,
                   "manifest file, s3://bucket/key.shoal, or a prefix to index now "
                   "(s3://bucket/prefix, file:///dir)")
@@ -146,7 +205,11 @@ void AddMountCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--concurrency", args->concurrency,
                   "parallel listing walks when SOURCE is indexed at mount time (default 16)")
       ->check(CLI::Range(1, 1024));
+  cmd->add_flag("--write", args->write,
+                "mount SOURCE (s3://bucket/prefix or file:///dir) for writing new files "
+                "sequentially: checkpoints and logs");
   AddEngineFlags(*cmd, args->engine);
+  AddWriteFlags(*cmd, args->write_flags);
   AddStoreFlags(*cmd, args->store);
   cmd->callback([args, &exit_code] { exit_code = RunMount(*args); });
 }

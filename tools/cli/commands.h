@@ -15,5 +15,6 @@ void AddDiffCommand(CLI::App& app, int& exit_code);
 void AddBenchReadCommand(CLI::App& app, int& exit_code);
 void AddMountCommand(CLI::App& app, int& exit_code);
 void AddControlCommands(CLI::App& app, int& exit_code);  // stats, refresh, prefetch
+void AddRecoverCommand(CLI::App& app, int& exit_code);
 
 }  // namespace shoal::cli

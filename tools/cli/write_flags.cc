@@ -1,0 +1,40 @@
+#include "tools/cli/write_flags.h"
+
+#include "engine/auth/crypto.h"
+#include "tools/cli/mount_source.h"
+
+namespace shoal::cli {
+
+void AddWriteFlags(CLI::App& command, WriteFlags& flags) {
+  command.add_option("--spool", flags.spool,
+                     "directory for bytes not yet committed (default "
+                     "/var/tmp/shoal-spool-<hash of the location>)");
+  command
+      .add_option("--durability", flags.durability,
+                  "spool: every acknowledged write is on local disk first and survives a crash "
+                  "(default); memory: faster, a crash loses what is not yet uploaded")
+      ->check(CLI::IsMember({"spool", "memory"}));
+  command
+      .add_option("--upload-parts", flags.upload_parts,
+                  "parts uploaded in parallel per file being written (default 4)")
+      ->check(CLI::Range(1, 64));
+}
+
+std::string DefaultSpoolDir(const StoreUri& location) {
+  const Sha256Digest digest = Sha256(DescribeLocation(location));
+  return "/var/tmp/shoal-spool-" + HexLower(digest.data(), 8);
+}
+
+std::string SpoolDirOf(const WriteFlags& flags, const StoreUri& location) {
+  if (flags.durability == "memory") return "";
+  return flags.spool.empty() ? DefaultSpoolDir(location) : flags.spool;
+}
+
+ObjectWriterOptions WriterOptionsOf(const WriteFlags& flags, uint64_t part_size) {
+  ObjectWriterOptions options;
+  options.part_size = part_size;
+  options.max_parts_in_flight = flags.upload_parts;
+  return options;
+}
+
+}  // namespace shoal::cli
