@@ -87,6 +87,15 @@ struct CompletedPart {
   std::string etag;
 };
 
+// Copies bytes of an existing object of the same bucket into a part.
+struct UploadPartCopyRequest {
+  std::string key;
+  std::string upload_id;
+  int part_number = 1;  // 1..10000
+  std::string source_key;
+  std::optional<ByteRange> source_range;  // the whole source when absent
+};
+
 struct CompleteMultipartRequest {
   std::string key;
   std::string upload_id;
@@ -109,6 +118,21 @@ struct ListUploadsPage {
   bool truncated = false;
   std::string next_key_marker;
   std::string next_upload_id_marker;
+};
+
+// Appends `data` to an appendable object; `position` must equal its
+// current length (0 creates the object).
+struct AppendRequest {
+  std::string key;
+  uint64_t position = 0;
+  std::string data;
+};
+
+struct AppendResult {
+  uint64_t next_position = 0;  // the object's length now: the next position
+  // The object's ETag now, without quotes, when the backend reports it
+  // (file:// and OSS do; RGW's answer has only the chunk's MD5).
+  std::optional<std::string> etag;
 };
 
 class ObjectStore {
