@@ -22,6 +22,10 @@ std::string_view ErrorCodeName(ErrorCode code) {
       return "signature_does_not_match";
     case ErrorCode::kPreconditionFailed:
       return "precondition_failed";
+    case ErrorCode::kPositionMismatch:
+      return "position_mismatch";
+    case ErrorCode::kNotAppendable:
+      return "not_appendable";
     case ErrorCode::kInvalidRange:
       return "invalid_range";
     case ErrorCode::kSlowDown:

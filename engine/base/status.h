@@ -21,6 +21,8 @@ enum class ErrorCode {
   kInvalidAccessKeyId,     // the access key is unknown to the server
   kSignatureDoesNotMatch,  // the secret key is wrong (or the clock is far off)
   kPreconditionFailed,     // If-Match failed: the object changed
+  kPositionMismatch,       // an append's position is not the object's length
+  kNotAppendable,          // an append to an object not created by appending
   kInvalidRange,           // a byte range beyond the object
   kSlowDown,               // the server asks us to back off (503 SlowDown)
   kServerError,            // any other 5xx

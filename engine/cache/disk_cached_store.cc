@@ -86,6 +86,9 @@ void DiskCachedStore::CreateMultipart(std::string key, Callback<std::string> don
 void DiskCachedStore::UploadPart(UploadPartRequest request, Callback<CompletedPart> done) {
   inner_.UploadPart(std::move(request), std::move(done));
 }
+void DiskCachedStore::UploadPartCopy(UploadPartCopyRequest request, Callback<CompletedPart> done) {
+  inner_.UploadPartCopy(std::move(request), std::move(done));
+}
 void DiskCachedStore::CompleteMultipart(CompleteMultipartRequest request,
                                         Callback<PutResult> done) {
   inner_.CompleteMultipart(std::move(request), std::move(done));
@@ -96,6 +99,12 @@ void DiskCachedStore::AbortMultipart(std::string key, std::string upload_id, Cal
 void DiskCachedStore::ListMultipartUploads(ListUploadsRequest request,
                                            Callback<ListUploadsPage> done) {
   inner_.ListMultipartUploads(std::move(request), std::move(done));
+}
+
+// Appending changes the object's ETag, and cache entries are keyed by ETag:
+// nothing cached needs invalidating.
+void DiskCachedStore::Append(AppendRequest request, Callback<AppendResult> done) {
+  inner_.Append(std::move(request), std::move(done));
 }
 
 }  // namespace shoal

@@ -44,9 +44,11 @@ class DiskCachedStore final : public ObjectStore {
   void Copy(CopyRequest request, Callback<PutResult> done) override;
   void CreateMultipart(std::string key, Callback<std::string> done) override;
   void UploadPart(UploadPartRequest request, Callback<CompletedPart> done) override;
+  void UploadPartCopy(UploadPartCopyRequest request, Callback<CompletedPart> done) override;
   void CompleteMultipart(CompleteMultipartRequest request, Callback<PutResult> done) override;
   void AbortMultipart(std::string key, std::string upload_id, Callback<Done> done) override;
   void ListMultipartUploads(ListUploadsRequest request, Callback<ListUploadsPage> done) override;
+  void Append(AppendRequest request, Callback<AppendResult> done) override;
 
  private:
   void GetOnLoop(GetRequest request, Callback<GetResult> done);

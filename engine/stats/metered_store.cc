@@ -26,6 +26,10 @@ std::string_view StoreOpName(StoreOp op) {
       return "abort_multipart";
     case StoreOp::kListMultipartUploads:
       return "list_multipart_uploads";
+    case StoreOp::kUploadPartCopy:
+      return "upload_part_copy";
+    case StoreOp::kAppend:
+      return "append";
   }
   return "unknown";
 }
@@ -84,6 +88,10 @@ void MeteredStore::UploadPart(UploadPartRequest request, Callback<CompletedPart>
   inner_.UploadPart(std::move(request), Track(StoreOp::kUploadPart, std::move(done)));
 }
 
+void MeteredStore::UploadPartCopy(UploadPartCopyRequest request, Callback<CompletedPart> done) {
+  inner_.UploadPartCopy(std::move(request), Track(StoreOp::kUploadPartCopy, std::move(done)));
+}
+
 void MeteredStore::CompleteMultipart(CompleteMultipartRequest request, Callback<PutResult> done) {
   inner_.CompleteMultipart(std::move(request), Track(StoreOp::kCompleteMultipart, std::move(done)));
 }
@@ -97,6 +105,11 @@ void MeteredStore::ListMultipartUploads(ListUploadsRequest request,
                                         Callback<ListUploadsPage> done) {
   inner_.ListMultipartUploads(std::move(request),
                               Track(StoreOp::kListMultipartUploads, std::move(done)));
+}
+
+void MeteredStore::Append(AppendRequest request, Callback<AppendResult> done) {
+  metrics_.bytes_sent.fetch_add(request.data.size(), std::memory_order_relaxed);
+  inner_.Append(std::move(request), Track(StoreOp::kAppend, std::move(done)));
 }
 
 }  // namespace shoal

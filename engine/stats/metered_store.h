@@ -32,8 +32,10 @@ enum class StoreOp {
   kCompleteMultipart,
   kAbortMultipart,
   kListMultipartUploads,
+  kUploadPartCopy,
+  kAppend,
 };
-inline constexpr size_t kStoreOpCount = 11;
+inline constexpr size_t kStoreOpCount = 13;
 // Stable lower-case name, e.g. "get", "upload_part"; used as a metric label.
 std::string_view StoreOpName(StoreOp op);
 
@@ -49,7 +51,7 @@ struct StoreMetrics {
   std::array<StoreOpMetrics, kStoreOpCount> ops;
   std::atomic<uint64_t> in_flight{0};
   std::atomic<uint64_t> bytes_received{0};  // object data from Get
-  std::atomic<uint64_t> bytes_sent{0};      // object data in Put and UploadPart
+  std::atomic<uint64_t> bytes_sent{0};      // object data in Put, UploadPart and Append
 
   const StoreOpMetrics& op(StoreOp o) const { return ops[static_cast<size_t>(o)]; }
 };
@@ -70,9 +72,11 @@ class MeteredStore final : public ObjectStore {
   void Copy(CopyRequest request, Callback<PutResult> done) override;
   void CreateMultipart(std::string key, Callback<std::string> done) override;
   void UploadPart(UploadPartRequest request, Callback<CompletedPart> done) override;
+  void UploadPartCopy(UploadPartCopyRequest request, Callback<CompletedPart> done) override;
   void CompleteMultipart(CompleteMultipartRequest request, Callback<PutResult> done) override;
   void AbortMultipart(std::string key, std::string upload_id, Callback<Done> done) override;
   void ListMultipartUploads(ListUploadsRequest request, Callback<ListUploadsPage> done) override;
+  void Append(AppendRequest request, Callback<AppendResult> done) override;
 
  private:
   // Counts the start of a request and wraps `done` to count its end.

@@ -87,6 +87,15 @@ struct CompletedPart {
   std::string etag;
 };
 
+// Copies bytes of an existing object of the same bucket into a part.
+struct UploadPartCopyRequest {
+  std::string key;
+  std::string upload_id;
+  int part_number = 1;  // 1..10000
+  std::string source_key;
+  std::optional<ByteRange> source_range;  // the whole source when absent
+};
+
 struct CompleteMultipartRequest {
   std::string key;
   std::string upload_id;
@@ -111,6 +120,21 @@ struct ListUploadsPage {
   std::string next_upload_id_marker;
 };
 
+// Appends `data` to an appendable object; `position` must equal its
+// current length (0 creates the object).
+struct AppendRequest {
+  std::string key;
+  uint64_t position = 0;
+  std::string data;
+};
+
+struct AppendResult {
+  uint64_t next_position = 0;  // the object's length now: the next position
+  // The object's ETag now, without quotes, when the backend reports it
+  // (file:// and OSS do; RGW's answer has only the chunk's MD5).
+  std::optional<std::string> etag;
+};
+
 class ObjectStore {
  public:
   virtual ~ObjectStore() = default;
@@ -129,9 +153,24 @@ class ObjectStore {
   // Multipart upload. CreateMultipart yields the upload id.
   virtual void CreateMultipart(std::string key, Callback<std::string> done) = 0;
   virtual void UploadPart(UploadPartRequest request, Callback<CompletedPart> done) = 0;
+  // A part whose bytes come from another object (or a range of it) instead
+  // of the request. The size rules of UploadPart apply (S3: every part but
+  // the last at least 5 MiB).
+  virtual void UploadPartCopy(UploadPartCopyRequest request, Callback<CompletedPart> done) = 0;
   virtual void CompleteMultipart(CompleteMultipartRequest request, Callback<PutResult> done) = 0;
   virtual void AbortMultipart(std::string key, std::string upload_id, Callback<Done> done) = 0;
   virtual void ListMultipartUploads(ListUploadsRequest request, Callback<ListUploadsPage> done) = 0;
+
+  // Appendable objects (Ceph RGW, Alibaba OSS, file://; not AWS S3). Errors
+  // callers can branch on:
+  //   kPositionMismatch  `position` is not the object's length; the object
+  //                      is unchanged (Head tells its length);
+  //   kNotAppendable     the object exists but was not created by Append
+  //                      (S3 servers; file:// appends to any file);
+  //   kUnsupported       the backend has no appendable objects.
+  // Not idempotent: if a transport retry follows a lost answer, the first
+  // attempt may have landed and the retry then reports kPositionMismatch.
+  virtual void Append(AppendRequest request, Callback<AppendResult> done) = 0;
 };
 
 }  // namespace shoal

@@ -58,6 +58,12 @@ Result<S3Config> ResolveS3Config(const std::string& bucket, const StoreOptions& 
 
   Result<ParsedEndpoint> endpoint = ParseEndpoint(config.endpoint);
   if (!endpoint.ok()) return endpoint.status();
+  // AWS and OSS want virtual-hosted names; self-hosted servers (MinIO,
+  // RGW, an IP address) almost always want path style.
+  const std::string host = endpoint->authority.substr(0, endpoint->authority.find(':'));
+  const bool oss = EndsWith(host, ".aliyuncs.com");
+  const bool cloud = oss || EndsWith(host, ".amazonaws.com");
+  config.dialect = oss ? S3Dialect::kOss : S3Dialect::kRgw;
   switch (options.addressing) {
     case AddressingChoice::kPath:
       config.addressing = AddressingStyle::kPath;
@@ -65,14 +71,9 @@ Result<S3Config> ResolveS3Config(const std::string& bucket, const StoreOptions& 
     case AddressingChoice::kVirtualHosted:
       config.addressing = AddressingStyle::kVirtualHosted;
       break;
-    case AddressingChoice::kAuto: {
-      // AWS and OSS want virtual-hosted names; self-hosted servers (MinIO,
-      // RGW, an IP address) almost always want path style.
-      std::string host = endpoint->authority.substr(0, endpoint->authority.find(':'));
-      bool cloud = EndsWith(host, ".amazonaws.com") || EndsWith(host, ".aliyuncs.com");
+    case AddressingChoice::kAuto:
       config.addressing = cloud ? AddressingStyle::kVirtualHosted : AddressingStyle::kPath;
       break;
-    }
   }
   config.anonymous = options.credentials.anonymous;
   Result<Credentials> credentials = ResolveCredentials(options.credentials, env);

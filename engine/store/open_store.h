@@ -37,7 +37,8 @@ class OpenedStore {
   virtual std::string endpoint() const = 0;
 };
 
-// Resolves endpoint, region and addressing for an S3 bucket; exposed for tests.
+// Resolves endpoint, region, addressing and dialect (OSS for *.aliyuncs.com,
+// else RGW) for an S3 bucket; exposed for tests.
 Result<S3Config> ResolveS3Config(const std::string& bucket, const StoreOptions& options,
                                  const EnvLookup& env);
 

@@ -6,6 +6,8 @@
 
 #include <filesystem>
 #include <fstream>
+#include <thread>
+#include <vector>
 
 #include "engine/store/await.h"
 
@@ -64,6 +66,68 @@ TEST_F(FileStoreTest, MissingRootIsAClearError) {
   auto missing = FileStore::Open(root_ + "/nope");
   ASSERT_FALSE(missing.ok());
   EXPECT_NE(missing.status().message().find("nope"), std::string::npos);
+}
+
+// Appenders racing for the same object: every append lands whole, once,
+// and a loser learns of it as kPositionMismatch.
+TEST_F(FileStoreTest, ConcurrentAppendsLandWholeAndInOrder) {
+  constexpr int kThreads = 4;
+  constexpr int kRecordsEach = 40;
+  constexpr size_t kRecord = 4096;
+  std::vector<std::thread> threads;
+  std::vector<int> conflicts(kThreads, 0);
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      uint64_t position = 0;
+      for (int i = 0; i < kRecordsEach;) {
+        std::string record(kRecord, static_cast<char>(t * kRecordsEach + i));
+        Result<AppendResult> r = Await<AppendResult>([&](auto done) {
+          store_->Append(AppendRequest{"race", position, record}, done);
+        });
+        if (r.ok()) {
+          position = r->next_position;
+          ++i;
+          continue;
+        }
+        ASSERT_EQ(r.status().code(), ErrorCode::kPositionMismatch) << r.status().ToString();
+        ++conflicts[t];
+        Result<ObjectInfo> head = Await<ObjectInfo>([&](auto done) { store_->Head("race", done); });
+        position = head.ok() ? head->size : 0;
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+
+  Result<GetResult> got = Await<GetResult>([&](auto done) {
+    store_->Get(GetRequest{"race", std::nullopt, ""}, done);
+  });
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  ASSERT_EQ(got->data.size(), kThreads * kRecordsEach * kRecord);
+  std::vector<int> next_record(kThreads, 0);
+  for (size_t offset = 0; offset < got->data.size(); offset += kRecord) {
+    const std::string record = got->data.substr(offset, kRecord);
+    ASSERT_EQ(record, std::string(kRecord, record[0])) << "torn record at " << offset;
+    const int id = static_cast<unsigned char>(record[0]);
+    const int t = id / kRecordsEach;
+    ASSERT_EQ(id % kRecordsEach, next_record[t]++) << "thread " << t << " out of order";
+  }
+}
+
+TEST_F(FileStoreTest, AppendFollowsAReplacedObject) {
+  auto append = [&](uint64_t position, std::string data) {
+    return Await<AppendResult>([&](auto done) {
+      store_->Append(AppendRequest{"log", position, data}, done);
+    });
+  };
+  ASSERT_TRUE(append(0, "old").ok());
+  ASSERT_TRUE(Await<PutResult>([&](auto done) { store_->Put({"log", "fresh"}, done); }).ok());
+  EXPECT_EQ(append(3, "!").status().code(), ErrorCode::kPositionMismatch);
+  Result<AppendResult> r = append(5, "!");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->next_position, 6u);
+  std::ifstream in(root_ + "/log");
+  std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(content, "fresh!");
 }
 
 }  // namespace

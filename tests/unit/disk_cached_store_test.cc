@@ -56,6 +56,10 @@ class CountingStore final : public ObjectStore {
   void ListMultipartUploads(ListUploadsRequest, Callback<ListUploadsPage> done) override {
     done(ListUploadsPage{});
   }
+  void UploadPartCopy(UploadPartCopyRequest, Callback<CompletedPart> done) override {
+    done(CompletedPart{});
+  }
+  void Append(AppendRequest, Callback<AppendResult> done) override { done(AppendResult{}); }
 
   std::map<std::string, std::string> objects;
   std::string etag = "v1";

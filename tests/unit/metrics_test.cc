@@ -117,5 +117,38 @@ TEST(MeteredStore, CountsRequestsBytesAndErrorsByOperation) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(MeteredStore, CountsAppendsAndPartCopies) {
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() /
+                                    ("shoal-metered-append-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  auto file_store = FileStore::Open(dir.string());
+  ASSERT_TRUE(file_store.ok());
+  MeteredStore store(**file_store);
+
+  ASSERT_TRUE(Await<AppendResult>([&](auto done) {
+                store.Append(AppendRequest{"log", 0, "abc"}, done);
+              }).ok());
+  Result<AppendResult> stale = Await<AppendResult>([&](auto done) {
+    store.Append(AppendRequest{"log", 1, "d"}, done);
+  });
+  EXPECT_EQ(stale.status().code(), ErrorCode::kPositionMismatch);
+  Result<CompletedPart> orphan = Await<CompletedPart>([&](auto done) {
+    store.UploadPartCopy(UploadPartCopyRequest{"k", "0123", 1, "log", std::nullopt}, done);
+  });
+  EXPECT_EQ(orphan.status().code(), ErrorCode::kNoSuchUpload);
+
+  const StoreMetrics& m = store.metrics();
+  EXPECT_EQ(m.op(StoreOp::kAppend).requests.load(), 2u);
+  EXPECT_EQ(m.op(StoreOp::kUploadPartCopy).requests.load(), 1u);
+  EXPECT_EQ(m.bytes_sent.load(), 4u);
+  const std::string page = RenderMetrics({nullptr, &m, nullptr});
+  EXPECT_NE(page.find("shoal_object_requests_total{op=\"append\"} 2\n"), std::string::npos);
+  EXPECT_NE(page.find("shoal_object_errors_total{op=\"append\",kind=\"position_mismatch\"} 1\n"),
+            std::string::npos);
+  EXPECT_NE(page.find("shoal_object_requests_total{op=\"upload_part_copy\"} 1\n"),
+            std::string::npos);
+  std::filesystem::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace shoal

@@ -55,6 +55,8 @@ class FakeStore final : public ObjectStore {
   void CompleteMultipart(CompleteMultipartRequest, Callback<PutResult>) override {}
   void AbortMultipart(std::string, std::string, Callback<Done>) override {}
   void ListMultipartUploads(ListUploadsRequest, Callback<ListUploadsPage>) override {}
+  void UploadPartCopy(UploadPartCopyRequest, Callback<CompletedPart>) override {}
+  void Append(AppendRequest, Callback<AppendResult>) override {}
 
   std::map<std::string, std::string> objects_;
   std::vector<std::string> gets;  // loop thread only

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "engine/auth/crypto.h"
+
 namespace shoal {
 namespace {
 
@@ -79,6 +81,63 @@ TEST(S3RequestBuilder, PayloadHashAndSubresources) {
   EXPECT_EQ(b.UploadPart(UploadPartRequest{"k", "u/1", 3, "x"}, 0).url,
             "http://127.0.0.1:7480/bkt/k?partNumber=3&uploadId=u%2F1");
   EXPECT_EQ(HeaderOf(b.CopyObject(CopyRequest{"s p", "d"}, 0), "x-amz-copy-source"), "/bkt/s%20p");
+}
+
+TEST(S3RequestBuilder, UploadPartCopyNamesItsSource) {
+  S3RequestBuilder b = Builder(AddressingStyle::kPath);
+  const std::string odd_source = "src dir/ü+ß %file.bin";
+  HttpRequest ranged = b.UploadPartCopy(
+      UploadPartCopyRequest{"dst/obj", "2~up/id", 4, odd_source, ByteRange{5, 10}}, 0);
+  EXPECT_EQ(ranged.method, "PUT");
+  EXPECT_EQ(ranged.url, "http://127.0.0.1:7480/bkt/dst/obj?partNumber=4&uploadId=2~up%2Fid");
+  EXPECT_EQ(HeaderOf(ranged, "x-amz-copy-source"), "/bkt/src%20dir/%C3%BC%2B%C3%9F%20%25file.bin");
+  EXPECT_EQ(HeaderOf(ranged, "x-amz-copy-source-range"), "bytes=5-14");
+  EXPECT_TRUE(ranged.body.empty());
+  EXPECT_NE(HeaderOf(ranged, "Authorization")
+                .find("SignedHeaders=host;x-amz-content-sha256;x-amz-copy-source;"
+                      "x-amz-copy-source-range;x-amz-date,"),
+            std::string::npos);
+
+  HttpRequest whole =
+      b.UploadPartCopy(UploadPartCopyRequest{"dst/obj", "id", 1, "s", std::nullopt}, 0);
+  EXPECT_EQ(HeaderOf(whole, "x-amz-copy-source"), "/bkt/s");
+  EXPECT_EQ(HeaderOf(whole, "x-amz-copy-source-range"), "<absent>");
+}
+
+TEST(S3RequestBuilder, AppendSignsTheValuelessSubresource) {
+  HttpRequest r = Builder(AddressingStyle::kPath)
+                      .AppendObject(AppendRequest{"logs/a b", 5, "tail"}, 1440938160);
+  EXPECT_EQ(r.method, "PUT");
+  EXPECT_EQ(r.url, "http://127.0.0.1:7480/bkt/logs/a%20b?append=&position=5");
+  EXPECT_EQ(r.body, "tail");
+  // What RGW recomputes: "append" signed with an empty value, like "uploads".
+  const std::string payload = HexLower(Sha256("tail"));
+  SigV4Request expected{"PUT",
+                        "/bkt/logs/a%20b",
+                        {{"position", "5"}, {"append", ""}},
+                        {{"host", "127.0.0.1:7480"},
+                         {"x-amz-content-sha256", payload},
+                         {"x-amz-date", "20150830T123600Z"}},
+                        payload};
+  SigV4Signature signature = SignV4(expected, SigV4Scope{"20150830T123600Z", "us-east-1", "s3"},
+                                    "AKID", "SECRET-never-printed");
+  EXPECT_NE(signature.canonical_request.find("\nappend=&position=5\n"), std::string::npos)
+      << signature.canonical_request;
+  EXPECT_EQ(HeaderOf(r, "Authorization"), signature.authorization);
+}
+
+TEST(S3RequestBuilder, AppendInTheOssDialectPosts) {
+  S3Config config;
+  config.endpoint = "https://oss-cn-hangzhou.aliyuncs.com";
+  config.region = "cn-hangzhou";
+  config.bucket = "bkt";
+  config.addressing = AddressingStyle::kVirtualHosted;
+  config.dialect = S3Dialect::kOss;
+  config.credentials = {"AKID", "SECRET", ""};
+  HttpRequest r = S3RequestBuilder(config, *ParseEndpoint(config.endpoint))
+                      .AppendObject(AppendRequest{"k", 0, "x"}, 0);
+  EXPECT_EQ(r.method, "POST");
+  EXPECT_EQ(r.url, "https://bkt.oss-cn-hangzhou.aliyuncs.com/k?append=&position=0");
 }
 
 TEST(S3Endpoint, ParsesAndRejects) {

@@ -67,6 +67,30 @@ TEST(S3Xml, MultipartDocuments) {
   EXPECT_EQ(uploads->uploads[1].upload_id, "2");
 }
 
+TEST(S3Xml, CopyPartResult) {
+  Result<PutResult> part = ParseCopyPartXml(R"(<?xml version="1.0" encoding="UTF-8"?>
+<CopyPartResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">
+  <LastModified>2024-01-02T03:04:05.000Z</LastModified>
+  <ETag>&quot;9b2cf535f27731c974343645a3985328&quot;</ETag>
+</CopyPartResult>)");
+  ASSERT_TRUE(part.ok()) << part.status().ToString();
+  EXPECT_EQ(part->etag, "9b2cf535f27731c974343645a3985328");
+
+  // A copy can fail after the 200 status line went out: the body is an <Error>.
+  Result<PutResult> failed = ParseCopyPartXml(
+      "<Error><Code>InternalError</Code><Message>We encountered an internal error."
+      "</Message><RequestId>rid-2</RequestId></Error>");
+  ASSERT_FALSE(failed.ok());
+  EXPECT_EQ(failed.status().code(), ErrorCode::kServerError);
+  EXPECT_NE(failed.status().message().find("UploadPartCopy"), std::string::npos);
+  EXPECT_NE(failed.status().message().find("InternalError"), std::string::npos);
+
+  for (const char* body :
+       {"", "<CopyPartResult/>", "<CopyObjectResult><ETag>x</ETag></CopyObjectResult>"}) {
+    EXPECT_EQ(ParseCopyPartXml(body).status().code(), ErrorCode::kProtocolError) << body;
+  }
+}
+
 TEST(S3Xml, CompleteBodyEscapesEtags) {
   std::string xml = CompleteMultipartXml({{1, "aa"}, {2, "bb"}});
   EXPECT_EQ(xml,
@@ -106,6 +130,9 @@ TEST(S3Errors, TypedAndActionable) {
       {503, "SlowDown", ErrorCode::kSlowDown, "slow down"},
       {404, "NoSuchUpload", ErrorCode::kNoSuchUpload, "multipart"},
       {500, "InternalError", ErrorCode::kServerError, "HTTP 500"},
+      {409, "PositionNotEqualToLength", ErrorCode::kPositionMismatch, "length of object 'k'"},
+      {409, "ObjectNotAppendable", ErrorCode::kNotAppendable, "not created by appending"},
+      {501, "NotImplemented", ErrorCode::kUnsupported, "does not implement"},
   };
   for (const Case& c : cases) {
     Status s = S3ErrorStatus(ErrorResponse(c.status, c.code), "GetObject", "bkt", "k");
@@ -120,6 +147,8 @@ TEST(S3Errors, TypedAndActionable) {
   EXPECT_EQ(S3ErrorStatus(head, "HeadObject", "b", "k").code(), ErrorCode::kNotFound);
   head.status = 403;
   EXPECT_EQ(S3ErrorStatus(head, "HeadObject", "b", "k").code(), ErrorCode::kAccessDenied);
+  head.status = 501;
+  EXPECT_EQ(S3ErrorStatus(head, "HeadObject", "b", "k").code(), ErrorCode::kUnsupported);
 }
 
 }  // namespace

@@ -34,12 +34,14 @@ TEST(ResolveS3Config, AddressingAndRegionDefaults) {
   auto oss = ResolveS3Config("b", o, env);
   ASSERT_TRUE(oss.ok());
   EXPECT_EQ(oss->addressing, AddressingStyle::kVirtualHosted);
+  EXPECT_EQ(oss->dialect, S3Dialect::kOss);
   EXPECT_EQ(oss->credentials.access_key_id, "id");
   o.endpoint = "http://127.0.0.1:7480";
   o.region = "";
   auto local = ResolveS3Config("b", o, env);
   ASSERT_TRUE(local.ok());
   EXPECT_EQ(local->addressing, AddressingStyle::kPath);
+  EXPECT_EQ(local->dialect, S3Dialect::kRgw);
   EXPECT_EQ(local->region, "us-east-1");
 }
 

@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "engine/auth/crypto.h"
+#include "engine/store/file/file_append.h"
 #include "engine/store/file/file_lister.h"
 #include "engine/store/file/file_paths.h"
 
@@ -253,6 +254,27 @@ Result<CompletedPart> FileStore::UploadPartSync(const UploadPartRequest& request
   return CompletedPart{request.part_number, HexLower(Md5(request.data))};
 }
 
+Result<CompletedPart> FileStore::UploadPartCopySync(const UploadPartCopyRequest& request) const {
+  Result<std::string> dir = UploadDir(request.upload_id);
+  if (!dir.ok()) return dir.status();
+  Result<GetResult> source = GetSync(GetRequest{request.source_key, request.source_range, ""});
+  if (!source.ok()) {
+    if (source.status().code() == ErrorCode::kNotFound) {
+      return Status(ErrorCode::kNotFound,
+                    "copy source '" + request.source_key + "' does not exist in " + Describe());
+    }
+    return source.status();
+  }
+  // Unlike a ranged GET, a copy range is not clamped at the end, as in S3.
+  const std::optional<ByteRange>& range = request.source_range;
+  if (range && range->offset + range->length > source->info.size) {
+    return Status(ErrorCode::kInvalidRange,
+                  "the byte range is outside object '" + request.source_key + "'");
+  }
+  return UploadPartSync(UploadPartRequest{request.key, request.upload_id, request.part_number,
+                                          std::move(source->data)});
+}
+
 Result<PutResult> FileStore::CompleteMultipartSync(const CompleteMultipartRequest& request) const {
   Result<std::string> dir = UploadDir(request.upload_id);
   if (!dir.ok()) return dir.status();
@@ -322,6 +344,18 @@ Result<ListUploadsPage> FileStore::ListUploadsSync(const ListUploadsRequest& req
   return page;
 }
 
+Result<AppendResult> FileStore::AppendSync(const AppendRequest& request) const {
+  Status s = CheckKey(request.key);
+  if (!s.ok()) return s;
+  if (request.key.back() == '/') {
+    return Status(ErrorCode::kInvalidArgument,
+                  "key '" + request.key + "' is a directory marker; it cannot be appended to");
+  }
+  s = file_store::MakeParents(root_, request.key);
+  if (!s.ok()) return s;
+  return file_store::AppendToFile(root_ + "/" + request.key, request);
+}
+
 void FileStore::List(ListRequest request, Callback<ListPage> done) { done(ListSync(request)); }
 void FileStore::Get(GetRequest request, Callback<GetResult> done) { done(GetSync(request)); }
 void FileStore::Head(std::string key, Callback<ObjectInfo> done) { done(HeadSync(key)); }
@@ -336,6 +370,9 @@ void FileStore::CreateMultipart(std::string key, Callback<std::string> done) {
 void FileStore::UploadPart(UploadPartRequest request, Callback<CompletedPart> done) {
   done(UploadPartSync(request));
 }
+void FileStore::UploadPartCopy(UploadPartCopyRequest request, Callback<CompletedPart> done) {
+  done(UploadPartCopySync(request));
+}
 void FileStore::CompleteMultipart(CompleteMultipartRequest request, Callback<PutResult> done) {
   done(CompleteMultipartSync(request));
 }
@@ -344,6 +381,9 @@ void FileStore::AbortMultipart(std::string key, std::string upload_id, Callback<
 }
 void FileStore::ListMultipartUploads(ListUploadsRequest request, Callback<ListUploadsPage> done) {
   done(ListUploadsSync(request));
+}
+void FileStore::Append(AppendRequest request, Callback<AppendResult> done) {
+  done(AppendSync(request));
 }
 
 }  // namespace shoal

@@ -9,7 +9,9 @@
 //
 // Writes go to a temporary file and are renamed into place, so a reader never
 // sees a half-written object. Multipart uploads keep their parts under the
-// reserved top-level directory ".shoal-multipart", which listings hide.
+// reserved top-level directory ".shoal-multipart", which listings hide;
+// UploadPartCopy reads its source into memory and stores it as a part.
+// Append writes in place under a lock (see file_append.h).
 // ETags of whole objects are derived from (device, inode, size, mtime), so
 // If-Match detects a replaced or rewritten file without hashing its data.
 //
@@ -41,9 +43,11 @@ class FileStore final : public ObjectStore {
   void Copy(CopyRequest request, Callback<PutResult> done) override;
   void CreateMultipart(std::string key, Callback<std::string> done) override;
   void UploadPart(UploadPartRequest request, Callback<CompletedPart> done) override;
+  void UploadPartCopy(UploadPartCopyRequest request, Callback<CompletedPart> done) override;
   void CompleteMultipart(CompleteMultipartRequest request, Callback<PutResult> done) override;
   void AbortMultipart(std::string key, std::string upload_id, Callback<Done> done) override;
   void ListMultipartUploads(ListUploadsRequest request, Callback<ListUploadsPage> done) override;
+  void Append(AppendRequest request, Callback<AppendResult> done) override;
 
  private:
   explicit FileStore(std::string root) : root_(std::move(root)) {}
@@ -56,9 +60,11 @@ class FileStore final : public ObjectStore {
   Result<PutResult> CopySync(const CopyRequest& request) const;
   Result<std::string> CreateMultipartSync(const std::string& key) const;
   Result<CompletedPart> UploadPartSync(const UploadPartRequest& request) const;
+  Result<CompletedPart> UploadPartCopySync(const UploadPartCopyRequest& request) const;
   Result<PutResult> CompleteMultipartSync(const CompleteMultipartRequest& request) const;
   Result<Done> AbortMultipartSync(const std::string& key, const std::string& upload_id) const;
   Result<ListUploadsPage> ListUploadsSync(const ListUploadsRequest& request) const;
+  Result<AppendResult> AppendSync(const AppendRequest& request) const;
 
   // Moves a finished temporary file to `key`, creating parent directories.
   Result<PutResult> Publish(const std::string& temp_path, const std::string& key) const;

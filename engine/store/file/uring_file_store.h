@@ -43,6 +43,9 @@ class UringFileStore final : public ObjectStore {
   void UploadPart(UploadPartRequest r, Callback<CompletedPart> d) override {
     files_.UploadPart(std::move(r), std::move(d));
   }
+  void UploadPartCopy(UploadPartCopyRequest r, Callback<CompletedPart> d) override {
+    files_.UploadPartCopy(std::move(r), std::move(d));
+  }
   void CompleteMultipart(CompleteMultipartRequest r, Callback<PutResult> d) override {
     files_.CompleteMultipart(std::move(r), std::move(d));
   }
@@ -51,6 +54,9 @@ class UringFileStore final : public ObjectStore {
   }
   void ListMultipartUploads(ListUploadsRequest r, Callback<ListUploadsPage> d) override {
     files_.ListMultipartUploads(std::move(r), std::move(d));
+  }
+  void Append(AppendRequest r, Callback<AppendResult> d) override {
+    files_.Append(std::move(r), std::move(d));
   }
 
  private:

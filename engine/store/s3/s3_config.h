@@ -3,6 +3,9 @@
 // Alibaba OSS: use its S3-compatible endpoint with virtual-hosted addressing,
 // e.g. endpoint https://oss-cn-hangzhou.aliyuncs.com, region cn-hangzhou
 // (see docs/guide.md). MinIO and Ceph RGW usually want path-style addressing.
+//
+// The dialect selects vendor extensions beyond the S3 API; today only
+// appendable objects differ (RGW: PUT ?append, OSS: POST ?append).
 #pragma once
 
 #include <string>
@@ -14,11 +17,16 @@ namespace shoal {
 
 enum class AddressingStyle { kPath, kVirtualHosted };
 
+// kRgw also suits servers without appendable objects (AWS S3, MinIO):
+// their refusal maps to kUnsupported either way.
+enum class S3Dialect { kRgw, kOss };
+
 struct S3Config {
   std::string endpoint = "https://s3.amazonaws.com";  // scheme://host[:port]
   std::string region = "us-east-1";
   std::string bucket;
   AddressingStyle addressing = AddressingStyle::kPath;
+  S3Dialect dialect = S3Dialect::kRgw;
   bool anonymous = false;  // send unsigned requests (public-read buckets)
   Credentials credentials;
 };

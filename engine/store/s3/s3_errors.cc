@@ -50,6 +50,17 @@ Mapping FromS3Code(std::string_view code, std::string_view bucket, std::string_v
   if (code == "InvalidRange") {
     return {ErrorCode::kInvalidRange, "the byte range is outside object '" + k + "'"};
   }
+  if (code == "PositionNotEqualToLength") {
+    return {ErrorCode::kPositionMismatch, "the append position is not the length of object '" + k +
+                                              "', which is unchanged; Head it for its length"};
+  }
+  if (code == "ObjectNotAppendable") {
+    return {ErrorCode::kNotAppendable,
+            "object '" + k + "' was not created by appending, so it cannot be appended to"};
+  }
+  if (code == "NotImplemented") {
+    return {ErrorCode::kUnsupported, "the server does not implement this request"};
+  }
   if (code == "SlowDown") {
     return {ErrorCode::kSlowDown, "the server asked to slow down and retries ran out"};
   }
@@ -69,6 +80,8 @@ Mapping FromHttpStatus(int status, std::string_view bucket, std::string_view key
       return FromS3Code("PreconditionFailed", bucket, key);
     case 416:
       return FromS3Code("InvalidRange", bucket, key);
+    case 501:
+      return FromS3Code("NotImplemented", bucket, key);
     case 503:
       return FromS3Code("SlowDown", bucket, key);
     default:

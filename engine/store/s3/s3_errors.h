@@ -1,9 +1,10 @@
 // Mapping S3 error responses to typed Status values with actionable messages.
 //
 // The mapping prefers the XML <Code> (NoSuchKey, SignatureDoesNotMatch, ...)
-// and falls back to the HTTP status for bodiless answers such as HEAD. The
-// message names the operation, the key and bucket, and what to check; it
-// contains nothing from the request's headers, so secrets cannot leak.
+// and falls back to the HTTP status for bodiless answers such as HEAD; 501
+// and NotImplemented become kUnsupported. The message names the operation,
+// the key and bucket, and what to check; it contains nothing from the
+// request's headers, so secrets cannot leak.
 #pragma once
 
 #include <string_view>

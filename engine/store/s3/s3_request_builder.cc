@@ -11,6 +11,12 @@ namespace {
 constexpr const char* kEmptyPayloadSha256 =
     "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
+// "bytes=first-last", the form of Range and x-amz-copy-source-range.
+std::string BytesRange(const ByteRange& range) {
+  const uint64_t last = range.offset + range.length - 1;
+  return "bytes=" + std::to_string(range.offset) + "-" + std::to_string(last);
+}
+
 }  // namespace
 
 Result<ParsedEndpoint> ParseEndpoint(const std::string& endpoint) {
@@ -103,11 +109,7 @@ HttpRequest S3RequestBuilder::ListObjectsV2(const ListRequest& r, int64_t now) c
 
 HttpRequest S3RequestBuilder::GetObject(const GetRequest& r, int64_t now) const {
   std::vector<KeyValue> headers;
-  if (r.range) {
-    const uint64_t last = r.range->offset + r.range->length - 1;
-    headers.emplace_back("Range",
-                         "bytes=" + std::to_string(r.range->offset) + "-" + std::to_string(last));
-  }
+  if (r.range) headers.emplace_back("Range", BytesRange(*r.range));
   if (!r.if_match.empty()) headers.emplace_back("If-Match", "\"" + r.if_match + "\"");
   return Build("GET", r.key, {}, std::move(headers), "", now);
 }
@@ -124,9 +126,13 @@ HttpRequest S3RequestBuilder::DeleteObject(const std::string& key, int64_t now) 
   return Build("DELETE", key, {}, {}, "", now);
 }
 
+std::string S3RequestBuilder::CopySource(const std::string& key) const {
+  return "/" + config_.bucket + "/" + UriEncodePath(key);
+}
+
 HttpRequest S3RequestBuilder::CopyObject(const CopyRequest& r, int64_t now) const {
-  const std::string source = "/" + config_.bucket + "/" + UriEncodePath(r.source_key);
-  return Build("PUT", r.destination_key, {}, {{"x-amz-copy-source", source}}, "", now);
+  return Build("PUT", r.destination_key, {}, {{"x-amz-copy-source", CopySource(r.source_key)}}, "",
+               now);
 }
 
 HttpRequest S3RequestBuilder::CreateMultipartUpload(const std::string& key, int64_t now) const {
@@ -137,6 +143,14 @@ HttpRequest S3RequestBuilder::UploadPart(UploadPartRequest r, int64_t now) const
   return Build("PUT", r.key,
                {{"partNumber", std::to_string(r.part_number)}, {"uploadId", r.upload_id}}, {},
                std::move(r.data), now);
+}
+
+HttpRequest S3RequestBuilder::UploadPartCopy(const UploadPartCopyRequest& r, int64_t now) const {
+  std::vector<KeyValue> headers = {{"x-amz-copy-source", CopySource(r.source_key)}};
+  if (r.source_range) headers.emplace_back("x-amz-copy-source-range", BytesRange(*r.source_range));
+  return Build("PUT", r.key,
+               {{"partNumber", std::to_string(r.part_number)}, {"uploadId", r.upload_id}},
+               std::move(headers), "", now);
 }
 
 HttpRequest S3RequestBuilder::CompleteMultipartUpload(const CompleteMultipartRequest& r,
@@ -157,6 +171,14 @@ HttpRequest S3RequestBuilder::ListMultipartUploads(const ListUploadsRequest& r, 
   if (!r.key_marker.empty()) query.emplace_back("key-marker", r.key_marker);
   if (!r.upload_id_marker.empty()) query.emplace_back("upload-id-marker", r.upload_id_marker);
   return Build("GET", "", std::move(query), {}, "", now);
+}
+
+HttpRequest S3RequestBuilder::AppendObject(AppendRequest r, int64_t now) const {
+  // "append" is a valueless sub-resource: sent and signed as "append=",
+  // like "uploads".
+  const char* method = config_.dialect == S3Dialect::kOss ? "POST" : "PUT";
+  return Build(method, r.key, {{"append", ""}, {"position", std::to_string(r.position)}}, {},
+               std::move(r.data), now);
 }
 
 HttpRequest S3RequestBuilder::CreateBucket(int64_t now) const {

@@ -30,10 +30,13 @@ class S3RequestBuilder {
   HttpRequest CopyObject(const CopyRequest& request, int64_t now) const;
   HttpRequest CreateMultipartUpload(const std::string& key, int64_t now) const;
   HttpRequest UploadPart(UploadPartRequest request, int64_t now) const;
+  HttpRequest UploadPartCopy(const UploadPartCopyRequest& request, int64_t now) const;
   HttpRequest CompleteMultipartUpload(const CompleteMultipartRequest& request, int64_t now) const;
   HttpRequest AbortMultipartUpload(const std::string& key, const std::string& upload_id,
                                    int64_t now) const;
   HttpRequest ListMultipartUploads(const ListUploadsRequest& request, int64_t now) const;
+  // RGW: PUT ?append&position=N; OSS: POST ?append&position=N (config().dialect).
+  HttpRequest AppendObject(AppendRequest request, int64_t now) const;
   HttpRequest CreateBucket(int64_t now) const;
   HttpRequest DeleteBucket(int64_t now) const;
 
@@ -44,6 +47,8 @@ class S3RequestBuilder {
  private:
   HttpRequest Build(std::string method, const std::string& key, std::vector<KeyValue> query,
                     std::vector<KeyValue> extra_headers, std::string body, int64_t now) const;
+  // The x-amz-copy-source value for `key` in this bucket.
+  std::string CopySource(const std::string& key) const;
 
   S3Config config_;
   ParsedEndpoint endpoint_;

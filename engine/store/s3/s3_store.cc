@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdlib>
 
+#include "engine/store/s3/s3_append.h"
 #include "engine/store/s3/s3_errors.h"
 #include "engine/store/s3/s3_xml.h"
 
@@ -43,22 +44,32 @@ ObjectInfo ObjectInfoFromHeaders(const HttpResponse& response, std::string key) 
   return info;
 }
 
+template <typename T, typename Parse, typename MapError>
+void S3Store::ExchangeMapped(HttpRequest request, std::string operation, Callback<T> done,
+                             Parse parse, MapError map_error) {
+  transport_.Submit(std::move(request), [this, operation = std::move(operation),
+                                         done = std::move(done), parse = std::move(parse),
+                                         map_error = std::move(map_error)](Result<HttpResponse> r) {
+    if (!r.ok()) {
+      done(r.status().WithContext(operation + " on " + Describe()));
+      return;
+    }
+    if (r->status < 200 || r->status >= 300) {
+      done(map_error(*r));
+      return;
+    }
+    done(parse(*r));
+  });
+}
+
 template <typename T, typename Parse>
-void S3Store::Exchange(HttpRequest request, std::string_view operation, std::string key,
+void S3Store::Exchange(HttpRequest request, std::string operation, std::string key,
                        Callback<T> done, Parse parse) {
-  transport_.Submit(std::move(request),
-                    [this, operation, key = std::move(key), done = std::move(done),
-                     parse = std::move(parse)](Result<HttpResponse> r) {
-                      if (!r.ok()) {
-                        done(r.status().WithContext(std::string(operation) + " on " + Describe()));
-                        return;
-                      }
-                      if (r->status < 200 || r->status >= 300) {
-                        done(S3ErrorStatus(*r, operation, builder_.config().bucket, key));
-                        return;
-                      }
-                      done(parse(*r));
-                    });
+  auto map_error = [this, operation, key = std::move(key)](const HttpResponse& r) {
+    return S3ErrorStatus(r, operation, builder_.config().bucket, key);
+  };
+  ExchangeMapped<T>(std::move(request), std::move(operation), std::move(done), std::move(parse),
+                    std::move(map_error));
 }
 
 void S3Store::List(ListRequest request, Callback<ListPage> done) {
@@ -122,6 +133,19 @@ void S3Store::UploadPart(UploadPartRequest request, Callback<CompletedPart> done
                           });
 }
 
+void S3Store::UploadPartCopy(UploadPartCopyRequest request, Callback<CompletedPart> done) {
+  // Errors name the source: NoSuchKey and InvalidRange are about it.
+  const std::string operation = "UploadPartCopy into '" + request.key + "' part " +
+                                std::to_string(request.part_number) + " from";
+  Exchange<CompletedPart>(builder_.UploadPartCopy(request, clock_()), operation, request.source_key,
+                          std::move(done),
+                          [number = request.part_number](HttpResponse& r) -> Result<CompletedPart> {
+                            Result<PutResult> copied = ParseCopyPartXml(r.body);
+                            if (!copied.ok()) return copied.status();
+                            return CompletedPart{number, std::move(copied->etag)};
+                          });
+}
+
 void S3Store::CompleteMultipart(CompleteMultipartRequest request, Callback<PutResult> done) {
   Exchange<PutResult>(builder_.CompleteMultipartUpload(request, clock_()),
                       "CompleteMultipartUpload", request.key, std::move(done),
@@ -137,6 +161,18 @@ void S3Store::ListMultipartUploads(ListUploadsRequest request, Callback<ListUplo
   Exchange<ListUploadsPage>(builder_.ListMultipartUploads(request, clock_()),
                             "ListMultipartUploads", "", std::move(done),
                             [](HttpResponse& r) { return ParseListMultipartUploadsXml(r.body); });
+}
+
+void S3Store::Append(AppendRequest request, Callback<AppendResult> done) {
+  const S3Dialect dialect = builder_.config().dialect;
+  const std::string key = request.key;
+  const uint64_t position = request.position;
+  ExchangeMapped<AppendResult>(
+      builder_.AppendObject(std::move(request), clock_()), "AppendObject", std::move(done),
+      [dialect, key](HttpResponse& r) { return ParseAppendResponse(r, dialect, key); },
+      [this, dialect, key, position](const HttpResponse& r) {
+        return AppendErrorStatus(r, dialect, builder_.config().bucket, key, position);
+      });
 }
 
 void S3Store::CreateBucket(Callback<Done> done) {

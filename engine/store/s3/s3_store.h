@@ -36,19 +36,26 @@ class S3Store final : public ObjectStore {
   void Copy(CopyRequest request, Callback<PutResult> done) override;
   void CreateMultipart(std::string key, Callback<std::string> done) override;
   void UploadPart(UploadPartRequest request, Callback<CompletedPart> done) override;
+  void UploadPartCopy(UploadPartCopyRequest request, Callback<CompletedPart> done) override;
   void CompleteMultipart(CompleteMultipartRequest request, Callback<PutResult> done) override;
   void AbortMultipart(std::string key, std::string upload_id, Callback<Done> done) override;
   void ListMultipartUploads(ListUploadsRequest request, Callback<ListUploadsPage> done) override;
+  void Append(AppendRequest request, Callback<AppendResult> done) override;
 
   // Bucket administration, used by tests and tools; not part of ObjectStore.
   void CreateBucket(Callback<Done> done);
   void DeleteBucket(Callback<Done> done);
 
  private:
-  // Sends `request`; on a 2xx answer calls `parse`, otherwise maps the error.
+  // Sends `request`; on a 2xx answer calls `parse`, otherwise maps the error
+  // with S3ErrorStatus.
   template <typename T, typename Parse>
-  void Exchange(HttpRequest request, std::string_view operation, std::string key, Callback<T> done,
+  void Exchange(HttpRequest request, std::string operation, std::string key, Callback<T> done,
                 Parse parse);
+  // The same with the error mapping given: `map_error(response)` -> Status.
+  template <typename T, typename Parse, typename MapError>
+  void ExchangeMapped(HttpRequest request, std::string operation, Callback<T> done, Parse parse,
+                      MapError map_error);
 
   S3RequestBuilder builder_;
   HttpTransport& transport_;

@@ -119,6 +119,13 @@ Result<PutResult> ParseCopyObjectXml(std::string_view body) {
   return ParseEtagResult(body, "CopyObjectResult", "CopyObject");
 }
 
+Result<PutResult> ParseCopyPartXml(std::string_view body) {
+  Result<PutResult> part = ParseEtagResult(body, "CopyPartResult", "UploadPartCopy");
+  // CompleteMultipartUpload needs every part's ETag.
+  if (part.ok() && part->etag.empty()) return Malformed("UploadPartCopy");
+  return part;
+}
+
 Result<ListUploadsPage> ParseListMultipartUploadsXml(std::string_view body) {
   pugi::xml_document doc;
   if (!Load(doc, body)) return Malformed("ListMultipartUploads");

@@ -27,6 +27,7 @@ Result<ListPage> ParseListObjectsV2Xml(std::string_view body);
 Result<std::string> ParseInitiateMultipartXml(std::string_view body);  // the UploadId
 Result<PutResult> ParseCompleteMultipartXml(std::string_view body);    // the ETag
 Result<PutResult> ParseCopyObjectXml(std::string_view body);           // the ETag
+Result<PutResult> ParseCopyPartXml(std::string_view body);             // UploadPartCopy's ETag
 Result<ListUploadsPage> ParseListMultipartUploadsXml(std::string_view body);
 
 // The <CompleteMultipartUpload> request body.

@@ -1,0 +1,90 @@
+#include "engine/store/s3/s3_append.h"
+
+#include <charconv>
+#include <optional>
+#include <string>
+
+#include "engine/store/s3/s3_errors.h"
+#include "engine/store/s3/s3_xml.h"
+
+namespace shoal {
+namespace {
+
+std::string_view FormName(S3Dialect dialect) {
+  return dialect == S3Dialect::kOss ? "OSS form, POST ?append" : "RGW form, PUT ?append";
+}
+
+std::optional<uint64_t> ParsePosition(std::string_view text) {
+  uint64_t position = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), position);
+  if (text.empty() || error != std::errc() || end != text.data() + text.size()) {
+    return std::nullopt;
+  }
+  return position;
+}
+
+// Did the server refuse ?append itself rather than this particular append?
+bool RefusedAppend(const HttpResponse& response) {
+  if (response.status == 405) return true;
+  if (response.status != 400) return false;
+  S3ErrorBody body;
+  if (!ParseErrorXml(response.body, &body)) return true;
+  return body.code == "InvalidArgument" || body.code == "InvalidRequest";
+}
+
+}  // namespace
+
+std::string_view NextAppendPositionHeader(S3Dialect dialect) {
+  return dialect == S3Dialect::kOss ? "x-oss-next-append-position" : "x-rgw-next-append-position";
+}
+
+Result<AppendResult> ParseAppendResponse(const HttpResponse& response, S3Dialect dialect,
+                                         std::string_view key) {
+  const std::string_view header = NextAppendPositionHeader(dialect);
+  std::optional<std::string_view> value = response.Header(header);
+  if (!value) {
+    return Status(ErrorCode::kUnsupported,
+                  "AppendObject '" + std::string(key) + "': the server answered without " +
+                      std::string(header) + ", so it does not support appendable objects (" +
+                      std::string(FormName(dialect)) +
+                      "); it may have stored the data as a plain object, replacing the key");
+  }
+  std::optional<uint64_t> next = ParsePosition(*value);
+  if (!next) {
+    return Status(ErrorCode::kProtocolError, "AppendObject '" + std::string(key) +
+                                                 "': the server's " + std::string(header) + " '" +
+                                                 std::string(*value) + "' is not a number");
+  }
+  AppendResult result;
+  result.next_position = *next;
+  // RGW's ETag here is the MD5 of this chunk alone, not the object's.
+  if (auto etag = response.Header("ETag"); etag && dialect == S3Dialect::kOss) {
+    result.etag = UnquoteEtag(*etag);
+  }
+  return result;
+}
+
+Status AppendErrorStatus(const HttpResponse& response, S3Dialect dialect, std::string_view bucket,
+                         std::string_view key, uint64_t position) {
+  const std::string operation = "AppendObject at position " + std::to_string(position);
+  Status status = S3ErrorStatus(response, operation, bucket, key);
+  std::string message = status.message();
+  ErrorCode code = status.code();
+  if (code == ErrorCode::kPositionMismatch) {
+    // RGW and OSS tell the object's length in the refusal.
+    std::optional<std::string_view> length = response.Header(NextAppendPositionHeader(dialect));
+    if (length && ParsePosition(*length))
+      message += "; the object's length is " + std::string(*length);
+  } else if (code == ErrorCode::kUnsupported || RefusedAppend(response)) {
+    code = ErrorCode::kUnsupported;
+    message +=
+        "; the server does not support appendable objects (" + std::string(FormName(dialect)) + ")";
+  } else {
+    return status;
+  }
+  Status refined(code, std::move(message));
+  refined.set_http_status(response.status);
+  return refined;
+}
+
+}  // namespace shoal
