@@ -4,11 +4,10 @@
 
 #include <algorithm>
 
-#include "engine/http/uring_curl_transport.h"
 #include "engine/stats/engine_metrics.h"
 #include "engine/store/file/file_store.h"
 #include "engine/store/file/uring_file_store.h"
-#include "engine/store/s3/s3_store.h"
+#include "engine/store/open_uring_s3.h"
 
 namespace shoal {
 
@@ -35,21 +34,15 @@ Result<std::unique_ptr<ReadStack>> ReadStack::Open(const StoreUri& location,
     stack->base_store_ = std::move(*files);
     stack->metered_ = std::make_unique<MeteredStore>(*stack->uring_files_);
   } else {
-    Result<S3Config> config = ResolveS3Config(location.bucket, options.store, env);
-    if (!config.ok()) return config.status();
-    Result<ParsedEndpoint> endpoint = ParseEndpoint(config->endpoint);
-    if (!endpoint.ok()) return endpoint.status();
-    cache_namespace = "s3://" + location.bucket + "@" + config->endpoint;
     if (Status s = stack->loop_.Start(); !s.ok()) return s;
-    UringTransportOptions transport;
-    transport.transport = options.store.transport;
-    transport.max_in_flight = options.max_in_flight;
-    transport.max_connections_per_host = options.connections_per_host;
-    stack->transport_ = std::make_unique<UringCurlTransport>(stack->loop_, transport);
-    stack->retrying_ =
-        std::make_unique<RetryingTransport>(*stack->transport_, stack->loop_, options.store.retry);
-    stack->base_store_ = std::make_unique<S3Store>(
-        S3RequestBuilder(std::move(*config), std::move(*endpoint)), *stack->retrying_);
+    Result<UringS3> s3 =
+        OpenUringS3(stack->loop_, location.bucket, options.store,
+                    UringS3Limits{options.max_in_flight, options.connections_per_host}, env);
+    if (!s3.ok()) return s3.status();
+    cache_namespace = "s3://" + location.bucket + "@" + s3->endpoint;
+    stack->transport_ = std::move(s3->transport);
+    stack->retrying_ = std::move(s3->retrying);
+    stack->base_store_ = std::move(s3->store);
     stack->metered_ = std::make_unique<MeteredStore>(*stack->base_store_);
   }
   ObjectStore* engine_store = stack->metered_.get();
