@@ -4,13 +4,16 @@
 // SHA-256, and never a pending multipart upload left behind. RGW keeps its
 // default 5 MiB minimum for non-last parts, so the parts here are 5 MiB.
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
+#include <thread>
 
 #include "engine/auth/crypto.h"
+#include "engine/store/await.h"
 #include "engine/write/object_writer.h"
 #include "engine/write/write_stack.h"
 #include "tests/support/command.h"
@@ -205,6 +208,38 @@ TEST_F(PutRgw, ShoalPutOfATreeReadsBackByBoto3) {
   for (const auto& [key, hash] : expected) keys.push_back(key);
   std::map<std::string, Seen> seen = Boto3Read(keys);
   for (const auto& [key, hash] : expected) EXPECT_EQ(seen[key].sha256, hash) << key;
+  EXPECT_EQ(Boto3PendingUploads(), "");
+}
+
+TEST_F(PutRgw, AnInterruptedPutAbortsItsUploads) {
+  testing::TempDir dir("put-rgw");
+  fs::create_directories(dir.path());
+  const fs::path big = dir.path() / "interrupted-upload.bin";
+  {
+    std::ofstream out(big, std::ios::binary);
+    const std::string block = Pattern(1 << 20, 9);
+    for (int i = 0; i < 256; ++i) out << block;
+  }
+  testing::CommandResult put;
+  std::thread runner([&] {
+    // exec: the signal goes to shoal itself, not to a shell around it.
+    put = RunCommand("exec " + std::string(SHOAL_BINARY) + " put " + ShellQuote(big) + " s3://" +
+                         bucket_->name() + "/ --part-size 5M --parts-in-flight 1",
+                     Env());
+  });
+  // Interrupt as soon as the multipart upload exists, long before its end.
+  bool pending = false;
+  for (int i = 0; i < 1000 && !pending; ++i) {
+    Result<std::vector<PendingUpload>> uploads = ListAllUploads(bucket_->store(), "");
+    pending = uploads.ok() && !uploads->empty();
+    if (!pending) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  const pid_t pid = testing::FindProcess({"put", big.string()});
+  if (pending && pid > 0) ::kill(pid, SIGTERM);
+  runner.join();
+  ASSERT_TRUE(pending) << put.err;
+  EXPECT_EQ(put.exit_code, 130) << put.err;
+  EXPECT_NE(put.err.find("interrupted: 0 of 1 files uploaded"), std::string::npos) << put.err;
   EXPECT_EQ(Boto3PendingUploads(), "");
 }
 

@@ -3,7 +3,8 @@
 // through an ObjectWriter in chunks, multipart when larger than a part, over
 // a WriteStack so that parts of one file also go up concurrently.
 // Every failure is reported with its local path, key and reason; the exit
-// code is 1 if any file failed.
+// code is 1 if any file failed. SIGINT/SIGTERM abort the uploads in flight
+// (no multipart upload is left pending) and exit 130.
 #include <unistd.h>
 
 #include <algorithm>
@@ -14,6 +15,7 @@
 
 #include "engine/write/write_stack.h"
 #include "tools/cli/commands.h"
+#include "tools/cli/interrupt_watch.h"
 #include "tools/cli/progress_line.h"
 #include "tools/cli/put_file.h"
 #include "tools/cli/put_sources.h"
@@ -72,9 +74,10 @@ std::string DrawProgress(const Progress& p, size_t total_files, double seconds) 
 }
 
 // Uploads every item with `jobs` threads; results[i] is item i's outcome,
-// kCancelled for items never started because of an error that stops all.
+// kCancelled for items never started (or given up) because of an error that
+// stops all or an interrupt.
 std::vector<Status> UploadAll(ObjectStore& store, const PutPlan& plan, const PutArgs& args,
-                              Progress& progress) {
+                              const std::atomic<bool>& interrupted, Progress& progress) {
   std::vector<Status> results(plan.items.size());
   std::atomic<size_t> next{0};
   ObjectWriterOptions options;
@@ -82,12 +85,12 @@ std::vector<Status> UploadAll(ObjectStore& store, const PutPlan& plan, const Put
   options.max_parts_in_flight = args.parts_in_flight;
   auto job = [&] {
     for (size_t i = next++; i < plan.items.size(); i = next++) {
-      if (progress.stop.load()) {
+      if (progress.stop.load() || interrupted.load()) {
         results[i] = Status(ErrorCode::kCancelled, "not attempted");
         continue;
       }
-      Result<uint64_t> sent =
-          PutFile(store, plan.items[i], options, [&](uint64_t n) { progress.bytes += n; });
+      Result<uint64_t> sent = PutFile(
+          store, plan.items[i], options, [&](uint64_t n) { progress.bytes += n; }, interrupted);
       if (!sent.ok()) {
         results[i] = sent.status();
         if (StopsEverything(sent.status())) progress.stop = true;
@@ -104,7 +107,7 @@ std::vector<Status> UploadAll(ObjectStore& store, const PutPlan& plan, const Put
 }
 
 int Report(const PutPlan& plan, const std::vector<Status>& results, uint64_t bytes, double seconds,
-           bool quiet) {
+           bool interrupted, bool quiet) {
   size_t failed = 0, not_attempted = 0;
   for (size_t i = 0; i < results.size(); ++i) {
     if (results[i].ok()) continue;
@@ -115,6 +118,11 @@ int Report(const PutPlan& plan, const std::vector<Status>& results, uint64_t byt
     }
     std::fprintf(stderr, "shoal: failed: %s -> %s: %s\n", plan.items[i].local_path.c_str(),
                  plan.items[i].key.c_str(), results[i].ToString().c_str());
+  }
+  if (interrupted) {
+    std::fprintf(stderr, "shoal: interrupted: %zu of %zu files uploaded, the rest aborted\n",
+                 results.size() - failed, results.size());
+    return kExitInterrupted;
   }
   if (not_attempted > 0) {
     std::fprintf(stderr, "shoal: %zu files not attempted after the errors above\n", not_attempted);
@@ -135,6 +143,7 @@ int RunPut(const PutArgs& args) {
   const std::vector<std::string> sources(args.paths.begin(), args.paths.end() - 1);
   Result<StoreUri> location = ParseStoreUri(destination);
   if (!location.ok()) return Fail(location.status());
+  InterruptWatch watch;  // before the stack's and the jobs' threads start
   WriteStackOptions options;
   options.store = ToStoreOptions(args.store);
   // Every job may have all its parts and one more request running.
@@ -154,11 +163,13 @@ int RunPut(const PutArgs& args) {
   ProgressLine line(!args.quiet && ::isatty(STDERR_FILENO), [&](double seconds) {
     return DrawProgress(progress, plan->items.size(), seconds);
   });
-  std::vector<Status> results = UploadAll((*stack)->store(), *plan, args, progress);
+  std::vector<Status> results =
+      UploadAll((*stack)->store(), *plan, args, watch.interrupted(), progress);
   line.Stop();
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  return Report(*plan, results, progress.bytes.load(), seconds, args.quiet);
+  return Report(*plan, results, progress.bytes.load(), seconds, watch.interrupted().load(),
+                args.quiet);
 }
 
 }  // namespace

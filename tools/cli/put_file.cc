@@ -31,16 +31,24 @@ uint64_t PartSizeFor(uint64_t size, uint64_t wanted) {
 }
 
 Result<uint64_t> PutFile(ObjectStore& store, const PutItem& item, ObjectWriterOptions options,
-                         const std::function<void(uint64_t)>& on_bytes) {
+                         const std::function<void(uint64_t)>& on_bytes,
+                         const std::atomic<bool>& cancel) {
   UniqueFd fd(::open(item.local_path.c_str(), O_RDONLY | O_CLOEXEC));
   if (!fd.valid()) return LocalError("cannot open", item.local_path, errno);
   options.part_size = PartSizeFor(item.size, options.part_size);
-  ObjectWriter writer(store, item.key, options);  // aborts on every early return
+  ObjectWriter writer(store, item.key, options);
+  // Append and Finish abort on their own failures; the other ways out abort
+  // here, so a failed abort is reported (it names the upload to clean up).
+  auto give_up = [&writer](Status why) {
+    Status aborted = writer.Abort();
+    return aborted.ok() ? why : aborted.WithContext(why.message());
+  };
   std::string chunk(kReadChunk, '\0');
   while (true) {
+    if (cancel.load()) return give_up(Status(ErrorCode::kCancelled, "interrupted"));
     const ssize_t n = ::read(fd.get(), chunk.data(), chunk.size());
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return LocalError("cannot read", item.local_path, errno);
+    if (n < 0) return give_up(LocalError("cannot read", item.local_path, errno));
     if (n == 0) break;
     if (Status s = writer.Append(std::string_view(chunk.data(), static_cast<size_t>(n))); !s.ok()) {
       return s;

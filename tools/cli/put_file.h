@@ -7,6 +7,7 @@
 // `on_bytes` is called on that thread after each chunk is handed on.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 
@@ -19,8 +20,10 @@ namespace shoal::cli {
 // large enough (whole MiB) that the file needs at most kMaxUploadParts.
 uint64_t PartSizeFor(uint64_t size, uint64_t wanted);
 
-// Uploads `item`; returns the bytes sent. On failure nothing is left pending.
+// Uploads `item`; returns the bytes sent. Gives up with kCancelled between
+// chunks once `cancel` is set. On failure nothing is left pending.
 Result<uint64_t> PutFile(ObjectStore& store, const PutItem& item, ObjectWriterOptions options,
-                         const std::function<void(uint64_t)>& on_bytes);
+                         const std::function<void(uint64_t)>& on_bytes,
+                         const std::atomic<bool>& cancel);
 
 }  // namespace shoal::cli
