@@ -11,6 +11,7 @@ int main(int argc, char** argv) {
   int exit_code = shoal::cli::kExitOk;
   shoal::cli::AddLsCommand(app, exit_code);
   shoal::cli::AddObjectCommands(app, exit_code);
+  shoal::cli::AddPutCommand(app, exit_code);
   shoal::cli::AddGenerateCommand(app, exit_code);
   shoal::cli::AddIndexCommand(app, exit_code);
   shoal::cli::AddInspectCommand(app, exit_code);

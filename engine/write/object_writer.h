@@ -60,7 +60,8 @@ class ObjectWriter {
   Result<PutResult> Finish();
 
   // Gives up: waits for parts in flight and aborts the multipart upload, if
-  // any. Safe to call more than once; an error only if the abort failed.
+  // any. Safe to call more than once; an error only if the abort failed (it
+  // names the upload id), or kInvalidArgument after a successful Finish.
   Status Abort();
 
   const std::string& key() const { return key_; }

@@ -72,6 +72,44 @@ import json, sys
 d = json.load(sys.stdin)
 assert d[\"added\"] == [\"class-002/new.txt\"] and d[\"removed\"] == [\"class-002/sample-0000002.bin\"], d'"
 
+# put into a file:// bucket: a tree (multipart for the big file), links and
+# odd files, a file under its own name, and the failure summary.
+src="$work/put-src"
+bucket="$work/put-bucket"
+mkdir -p "$src/d/sub" "$src/d/empty" "$bucket"
+echo hello >"$src/d/a.txt"
+: >"$src/d/sub/zero.bin"
+head -c 11000000 /dev/urandom >"$src/d/sub/big.bin"
+ln -s a.txt "$src/d/link.txt"
+ln -s "$work" "$src/d/outside"
+mkfifo "$src/d/fifo"
+check "put a tree" bash -c "'$shoal' put '$src/d' 'file://$bucket/' --part-size 5M --jobs 2 2>'$work/put-err' |
+  grep -qx 'uploaded 4 files, 11000012 bytes in [0-9.]* s'"
+check "put copies bytes" bash -c "cmp '$src/d/sub/big.bin' '$bucket/d/sub/big.bin' && cmp '$src/d/a.txt' '$bucket/d/a.txt' &&
+  cmp '$src/d/a.txt' '$bucket/d/link.txt' && [ ! -s '$bucket/d/sub/zero.bin' ] && [ -f '$bucket/d/sub/zero.bin' ]"
+check "put skips odd files with warnings" bash -c "grep -q 'warning: skipping .*/d/fifo: a FIFO' '$work/put-err' &&
+  grep -q 'warning: skipping .*/d/outside: symlinks to directories are not followed' '$work/put-err' &&
+  [ ! -e '$bucket/d/fifo' ] && [ ! -e '$bucket/d/outside' ]"
+check "put leaves no pending upload" bash -c "[ -z \"\$(ls -A '$bucket/.shoal-multipart/uploads' 2>/dev/null)\" ]"
+check "put a file under its name" bash -c "'$shoal' put '$src/d/a.txt' 'file://$bucket' -q && cmp '$src/d/a.txt' '$bucket/a.txt'"
+check "put shows progress only on a TTY" bash -c "! grep -q 'put [0-9]*/4 files' '$work/put-err' &&
+  script -qec \"'$shoal' put '$src/d/a.txt' 'file://$bucket'\" /dev/null | grep -q 'put 1/1 files, '"
+check "put --quiet prints nothing" bash -c "[ -z \"\$('$shoal' put '$src/d' 'file://$bucket' --quiet 2>&1)\" ]"
+mkdir -p "$work/put-dot"
+check "put . uploads the contents" bash -c "cd '$src/d/sub' && '$shoal' put . 'file://$work/put-dot' -q &&
+  cmp big.bin '$work/put-dot/big.bin' && [ -f '$work/put-dot/zero.bin' ]"
+expect_exit "put refuses two files for one key" 1 "would both upload to key a.txt" \
+  "$shoal" put "$src/d/a.txt" "$bucket/d/a.txt" "file://$work/put-dot"
+mkdir -p "$src/x"
+echo y >"$src/x/y"
+echo file >"$bucket/x"
+expect_exit "put failure is summarized" 1 "1 of 1 files failed" "$shoal" put "$src/x" "file://$bucket/"
+cp "$work/err" "$work/put-fail-err"
+check "put failure names path and key" grep -q "failed: $src/x/y -> x/y: " "$work/put-fail-err"
+expect_exit "put of a missing path" 1 "local path $src/nope does not exist" "$shoal" put "$src/nope" "file://$bucket/"
+expect_exit "put with one argument" 2 "" "$shoal" put "$src/d"
+expect_exit "put with tiny parts" 2 "" "$shoal" put "$src/d" "file://$bucket/" --part-size 1M
+
 # Bad input: a clear one-line error and exit code 1; usage errors exit 2.
 head -c 100 "$work/a.shoal" >"$work/truncated.shoal"
 expect_exit "truncated manifest" 1 "corrupt: manifest .*truncated" "$shoal" inspect "$work/truncated.shoal"
@@ -91,7 +129,7 @@ expect_exit "mount on a file" 1 "is not a directory" "$shoal" mount "$work/a.sho
 expect_exit "bad umask" 1 "--umask must be octal" "$shoal" mount "$work/a.shoal" "$work" --umask 9x
 expect_exit "unknown option" 2 "" "$shoal" index --bogus
 expect_exit "missing argument" 2 "required" "$shoal" inspect
-for cmd in ls stat cat generate index inspect diff bench-read mount stats refresh prefetch; do
+for cmd in ls stat cat put generate index inspect diff bench-read mount stats refresh prefetch; do
   check "--help for $cmd" "$shoal" "$cmd" --help
 done
 

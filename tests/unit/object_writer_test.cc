@@ -82,6 +82,12 @@ class FakeUploadStore final : public ObjectStore {
   void ListMultipartUploads(ListUploadsRequest, Callback<ListUploadsPage> done) override {
     done(ListUploadsPage{});
   }
+  void UploadPartCopy(UploadPartCopyRequest, Callback<CompletedPart> done) override {
+    done(Status(ErrorCode::kUnsupported, "not used by ObjectWriter"));
+  }
+  void Append(AppendRequest, Callback<AppendResult> done) override {
+    done(Status(ErrorCode::kUnsupported, "not used by ObjectWriter"));
+  }
 
   bool fail_put = false, fail_create = false, fail_complete = false;
   int fail_part = 0;

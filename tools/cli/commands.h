@@ -8,6 +8,7 @@ namespace shoal::cli {
 
 void AddLsCommand(CLI::App& app, int& exit_code);
 void AddObjectCommands(CLI::App& app, int& exit_code);  // stat, cat
+void AddPutCommand(CLI::App& app, int& exit_code);
 void AddGenerateCommand(CLI::App& app, int& exit_code);
 void AddIndexCommand(CLI::App& app, int& exit_code);
 void AddInspectCommand(CLI::App& app, int& exit_code);

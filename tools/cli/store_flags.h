@@ -37,6 +37,7 @@ std::unique_ptr<OpenedStore> OpenOrReport(const std::string& uri, const StoreFla
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailed = 1;
 inline constexpr int kExitUsage = 2;
+inline constexpr int kExitInterrupted = 130;  // `put` after SIGINT/SIGTERM
 
 // Prints "shoal: <status>" to stderr and returns kExitFailed.
 int Fail(const Status& status);
