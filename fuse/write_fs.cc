@@ -14,7 +14,11 @@
 namespace shoal {
 
 WriteFs::WriteFs(ObjectStore& store, std::string prefix, WriteFsOptions options, LogSink& log)
-    : store_(store), names_(store, std::move(prefix)), options_(options), log_(log) {}
+    : store_(store),
+      names_(store, std::move(prefix)),
+      options_(options),
+      log_(log),
+      appender_(store, options.append, options.writer) {}
 
 WriteFs& WriteFs::Of(fuse_req_t req) { return *static_cast<WriteFs*>(fuse_req_userdata(req)); }
 

@@ -6,8 +6,9 @@
 // arrive in order and stream up as multipart parts while they are written;
 // flush (every close) and fsync commit the object. A second writer on a path
 // gets EBUSY, a write at the wrong offset EINVAL, an open for writing
-// without O_TRUNC (or O_APPEND, where supported) EOPNOTSUPP, a truncate to
-// anything but 0 EOPNOTSUPP; each is logged with the path. rename of a
+// without O_TRUNC or O_APPEND EOPNOTSUPP, a truncate to anything but 0
+// EOPNOTSUPP; each is logged with the path. O_APPEND adds to the object
+// (AppendSession: the server's native append, or the copy strategy). rename of a
 // closed file is a server-side copy plus delete (the checkpoint pattern),
 // unlink deletes the object, mkdir is virtual. Reads of committed objects
 // are answered asynchronously from ranged GETs.
@@ -27,6 +28,7 @@
 #include <unordered_map>
 
 #include "engine/base/log_sink.h"
+#include "engine/write/append_session.h"
 #include "engine/write/spool.h"
 #include "engine/write/write_session.h"
 #include "fuse/bucket_namespace.h"
@@ -39,6 +41,7 @@ struct WriteFsOptions {
   ViewOptions view;            // ownership and timeouts (short: others write too)
   ObjectWriterOptions writer;  // part size, parts in flight
   Spool* spool = nullptr;      // null: durability "memory"
+  AppendStrategy append = AppendStrategy::kAuto;
 };
 
 class WriteFs {
@@ -51,7 +54,7 @@ class WriteFs {
   // One file being written, shared by the handles that write it.
   struct OpenWrite {
     std::mutex mu;
-    std::unique_ptr<WriteSession> session;  // guarded by mu
+    std::unique_ptr<FileSession> session;  // guarded by mu
     std::string path;
   };
   struct Handle {
@@ -69,8 +72,10 @@ class WriteFs {
   // The size of `path` if it is being written here.
   std::optional<uint64_t> WritingSize(const std::string& path);
   Result<PathAttr> AttrOf(const std::string& path);
-  // Starts writing `path` (replacing it); EBUSY if it is being written.
-  int StartWrite(const std::string& path, std::shared_ptr<OpenWrite>* out);
+  // Starts writing `path`: replacing it, or appending to its first
+  // `*append_base` bytes. EBUSY if it is being written.
+  int StartWrite(const std::string& path, std::optional<uint64_t> append_base,
+                 std::shared_ptr<OpenWrite>* out);
   void ReplyError(fuse_req_t req, const std::string& path, const Status& status);
   int Commit(OpenWrite& write);
 
@@ -104,6 +109,7 @@ class WriteFs {
   BucketNamespace names_;
   const WriteFsOptions options_;
   LogSink& log_;
+  ObjectAppender appender_;
   PathInodes inodes_;
   std::mutex writing_mu_;
   std::unordered_map<std::string, std::shared_ptr<OpenWrite>> writing_;  // by path; writing_mu_

@@ -18,7 +18,8 @@ struct DirHandle {
 
 }  // namespace
 
-int WriteFs::StartWrite(const std::string& path, std::shared_ptr<OpenWrite>* out) {
+int WriteFs::StartWrite(const std::string& path, std::optional<uint64_t> append_base,
+                        std::shared_ptr<OpenWrite>* out) {
   std::lock_guard lock(writing_mu_);
   if (auto it = writing_.find(path); it != writing_.end() && IsActive(*it->second)) {
     log_.Write(LogLevel::kError, "/" + path + ": " + std::strerror(EBUSY) +
@@ -28,8 +29,12 @@ int WriteFs::StartWrite(const std::string& path, std::shared_ptr<OpenWrite>* out
   }
   std::unique_ptr<SpoolEntry> spooled;
   if (options_.spool != nullptr) {
-    Result<std::unique_ptr<SpoolEntry>> entry =
-        options_.spool->Create(SpoolRecord{names_.KeyOf(path), SpoolRecord::Mode::kReplace, 0, ""});
+    SpoolRecord record{names_.KeyOf(path), SpoolRecord::Mode::kReplace, 0, ""};
+    if (append_base) {
+      record.mode = SpoolRecord::Mode::kAppend;
+      record.base_size = *append_base;
+    }
+    Result<std::unique_ptr<SpoolEntry>> entry = options_.spool->Create(record);
     if (!entry.ok()) {
       log_.Write(LogLevel::kError, "/" + path + ": cannot spool: " + entry.status().ToString());
       return EIO;
@@ -38,8 +43,13 @@ int WriteFs::StartWrite(const std::string& path, std::shared_ptr<OpenWrite>* out
   }
   auto write = std::make_shared<OpenWrite>();
   write->path = path;
-  write->session = std::make_unique<WriteSession>(store_, names_.KeyOf(path), std::move(spooled),
-                                                  options_.writer);
+  if (append_base) {
+    write->session = std::make_unique<AppendSession>(appender_, names_.KeyOf(path), *append_base,
+                                                     std::move(spooled));
+  } else {
+    write->session = std::make_unique<WriteSession>(store_, names_.KeyOf(path), std::move(spooled),
+                                                    options_.writer);
+  }
   writing_[path] = write;
   *out = std::move(write);
   return 0;
@@ -51,14 +61,14 @@ int WriteFs::StartWrite(const std::string& path, std::shared_ptr<OpenWrite>* out
 int WriteFs::Commit(OpenWrite& write) {
   std::lock_guard lock(write.mu);
   if (write.session->committed()) return 0;
-  Result<PutResult> done = write.session->Commit();
+  Status done = write.session->Commit();
   if (done.ok()) return 0;
   log_.Write(LogLevel::kError,
              "/" + write.path + ": " +
                  (write.session->has_spool() ? "commit failed, the bytes stay in the spool: "
                                              : "commit failed: ") +
-                 done.status().ToString());
-  return WriteErrno(done.status());
+                 done.ToString());
+  return WriteErrno(done);
 }
 
 void WriteFs::SetAttr(fuse_req_t req, fuse_ino_t ino, struct stat* attr, int to_set,
@@ -151,8 +161,13 @@ void WriteFs::Create(fuse_req_t req, fuse_ino_t parent, const char* name, mode_t
   const std::string path = JoinPath(dir, name);
   auto handle = std::make_unique<Handle>();
   handle->path = path;
-  if (int err = fs.StartWrite(path, &handle->write); err != 0)
+  // Created for appending (a log): appended to from the start, so the
+  // server makes it an appendable object where it has them.
+  std::optional<uint64_t> append_base;
+  if ((fi->flags & O_APPEND) != 0) append_base = 0;
+  if (int err = fs.StartWrite(path, append_base, &handle->write); err != 0) {
     return (void)fuse_reply_err(req, err);
+  }
   fuse_entry_param e = fs.EntryOf(path, PathAttr{false, 0, static_cast<int64_t>(::time(nullptr))});
   fi->direct_io = 1;
   fi->fh = reinterpret_cast<uint64_t>(handle.release());
@@ -167,16 +182,20 @@ void WriteFs::Open(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
   auto handle = std::make_unique<Handle>();
   if (!fs.PathOrReply(req, ino, &handle->path)) return;
   if ((fi->flags & O_ACCMODE) != O_RDONLY) {
+    std::optional<uint64_t> append_base;
     if ((fi->flags & O_TRUNC) == 0) {
-      const bool append = (fi->flags & O_APPEND) != 0;
-      return fs.ReplyError(
-          req, handle->path,
-          Status(ErrorCode::kUnsupported,
-                 append ? "appending to an existing object is not supported by this mount"
-                        : "an existing object opens for writing only with O_TRUNC (replace it) "
-                          "or O_APPEND (add to it); objects cannot be rewritten in place"));
+      if ((fi->flags & O_APPEND) == 0) {
+        return fs.ReplyError(
+            req, handle->path,
+            Status(ErrorCode::kUnsupported,
+                   "an existing object opens for writing only with O_TRUNC (replace it) or "
+                   "O_APPEND (add to it); objects cannot be rewritten in place"));
+      }
+      Result<PathAttr> attr = fs.names_.Stat(handle->path);
+      if (!attr.ok()) return fs.ReplyError(req, handle->path, attr.status());
+      append_base = attr->size;
     }
-    if (int err = fs.StartWrite(handle->path, &handle->write); err != 0) {
+    if (int err = fs.StartWrite(handle->path, append_base, &handle->write); err != 0) {
       return (void)fuse_reply_err(req, err);
     }
     fi->direct_io = 1;

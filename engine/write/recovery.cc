@@ -1,6 +1,7 @@
 #include "engine/write/recovery.h"
 
 #include "engine/store/await.h"
+#include "engine/write/append_session.h"
 #include "engine/write/write_session.h"
 
 namespace shoal {
@@ -24,8 +25,16 @@ Result<int> AbortPendingUploads(ObjectStore& store, const std::string& key) {
 Status RecoverEntry(ObjectStore& store, SpoolEntry& entry, const ObjectWriterOptions& options,
                     RecoveryReport& report) {
   const SpoolRecord& record = entry.record();
-  if (record.mode != SpoolRecord::Mode::kReplace) {
-    return Status(ErrorCode::kUnsupported, "append entries are not recoverable by this version");
+  if (record.mode == SpoolRecord::Mode::kAppend) {
+    // Appends are positional: what landed before the crash is skipped.
+    Result<ObjectInfo> head = Await<ObjectInfo>([&](auto done) { store.Head(record.key, done); });
+    if (!head.ok() && head.status().code() != ErrorCode::kNotFound) return head.status();
+    ObjectAppender appender(store, AppendStrategy::kAuto, options);
+    if (Status s = FinishSpooledAppend(appender, entry, head.ok() ? head->size : 0); !s.ok()) {
+      return s;
+    }
+    report.bytes += entry.size();
+    return entry.Remove();
   }
   Result<int> aborted = AbortPendingUploads(store, record.key);
   if (!aborted.ok()) return aborted.status().WithContext("aborting pending uploads");

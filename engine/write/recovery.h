@@ -1,7 +1,9 @@
 // RecoverSpool: finishes what a crashed writer left in its spool.
 //
-// For every leftover entry, in the order they were created: multipart
-// uploads still pending for its key are aborted (a crash can leave one
+// For every leftover entry, in the order they were created. An append entry
+// appends what did not land yet (the object's length says how much did).
+// For a replaced object: multipart uploads still pending for its key are
+// aborted (a crash can leave one
 // between CreateMultipart and Complete, and its id may never have reached
 // the disk), then the spooled bytes are uploaded again from the spool and
 // the entry removed. Replaying is idempotent: uploading the same bytes

@@ -53,8 +53,8 @@ Status WriteSession::Truncate(uint64_t size) {
   return Status::Ok();
 }
 
-Result<PutResult> WriteSession::Commit() {
-  if (committed_) return *committed_;
+Status WriteSession::Commit() {
+  if (committed_) return Status::Ok();
   Result<PutResult> done = writer_ ? writer_->Finish() : Result<PutResult>(streaming_failure_);
   if (!done.ok() && spool_) {
     done = UploadFromSpool(store_, key_, *spool_, options_);
@@ -62,7 +62,7 @@ Result<PutResult> WriteSession::Commit() {
   if (!done.ok()) return done.status();
   writer_.reset();
   committed_ = *done;
-  return *done;
+  return Status::Ok();
 }
 
 void WriteSession::Close() {

@@ -28,33 +28,34 @@
 #include <optional>
 #include <string>
 
+#include "engine/write/file_session.h"
 #include "engine/write/object_writer.h"
 #include "engine/write/spool.h"
 
 namespace shoal {
 
-class WriteSession {
+class WriteSession final : public FileSession {
  public:
   // `spool` may be null (durability "memory").
   WriteSession(ObjectStore& store, std::string key, std::unique_ptr<SpoolEntry> spool,
                ObjectWriterOptions options);
-  ~WriteSession();
+  ~WriteSession() override;
   WriteSession(const WriteSession&) = delete;
   WriteSession& operator=(const WriteSession&) = delete;
 
-  Status Write(uint64_t offset, std::string_view bytes);
+  Status Write(uint64_t offset, std::string_view bytes) override;
   // Only to 0: starts the object over. Anything else is kUnsupported.
-  Status Truncate(uint64_t size);
+  Status Truncate(uint64_t size) override;
   // Makes the object visible with every byte written so far. Idempotent.
-  Result<PutResult> Commit();
+  Status Commit() override;
   // The last handle is gone: drops the spool entry if the object is
   // committed; otherwise keeps it for recovery.
-  void Close();
+  void Close() override;
 
-  const std::string& key() const { return key_; }
-  uint64_t size() const { return size_; }
-  bool has_spool() const { return spool_ != nullptr; }
-  bool committed() const { return committed_.has_value(); }
+  const std::string& key() const override { return key_; }
+  uint64_t size() const override { return size_; }
+  bool has_spool() const override { return spool_ != nullptr; }
+  bool committed() const override { return committed_.has_value(); }
 
  private:
   // A new writer holding every byte so far, read back from the spool.

@@ -259,6 +259,33 @@ class WriteMountTest(unittest.TestCase):
         self.mount()
         self.assertEqual(os.path.getsize(os.path.join(self.mnt, "big.bin")), size_acknowledged)
 
+    def test_append_native_for_logs_and_copy_for_plain_objects(self):
+        # A plain object (PUT by another client) is not appendable on RGW:
+        # the copy strategy (read back, or UploadPartCopy at 5 MiB and up).
+        self.s3.put_object(Bucket=self.bucket, Key=self.prefix + "plain.txt", Body=b"base")
+        big = pattern(6 << 20, 6)
+        self.s3.put_object(Bucket=self.bucket, Key=self.prefix + "big.bin", Body=big)
+        with open(os.path.join(self.mnt, "plain.txt"), "ab") as f:
+            f.write(b"+more")
+        self.assertEqual(self.get("plain.txt"), b"base+more")
+        with open(os.path.join(self.mnt, "big.bin"), "ab") as f:
+            f.write(b"tail")
+        self.assertEqual(sha(self.get("big.bin")), sha(big + b"tail"))
+        # A log created with O_APPEND is appended to natively, across opens
+        # and fsyncs, each time only with what is new.
+        log = os.path.join(self.mnt, "app.log")
+        with open(log, "ab") as f:
+            f.write(b"l1\n")
+        with open(log, "ab") as f:
+            f.write(b"l2\n")
+            f.flush()
+            os.fsync(f.fileno())
+            self.assertEqual(self.get("app.log"), b"l1\nl2\n")
+            f.write(b"l3\n")
+        self.assertEqual(self.get("app.log"), b"l1\nl2\nl3\n")
+        self.assertEqual(os.path.getsize(log), 9)
+        self.assertEqual(self.pending_uploads(), [])
+
 
 if __name__ == "__main__":
     unittest.main(argv=sys.argv[:1], verbosity=2)

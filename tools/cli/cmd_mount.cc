@@ -119,6 +119,7 @@ Result<WriteMountConfig> BuildWriteConfig(const MountArgs& args, std::string mou
   config.fs.view.attr_timeout_seconds = ttl;
   config.fs.view.negative_timeout_seconds = 0;
   config.fs.writer = WriterOptionsOf(args.write_flags, args.engine.part_size);
+  config.fs.append = AppendStrategyOf(args.write_flags);
   config.spool_dir = SpoolDirOf(args.write_flags, config.location);
   config.fuse.fsname = DescribeLocation(config.location);
   config.fuse.allow_other = args.allow_other;

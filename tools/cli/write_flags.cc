@@ -18,6 +18,12 @@ void AddWriteFlags(CLI::App& command, WriteFlags& flags) {
       .add_option("--upload-parts", flags.upload_parts,
                   "parts uploaded in parallel per file being written (default 4)")
       ->check(CLI::Range(1, 64));
+  command
+      .add_option("--append", flags.append,
+                  "how O_APPEND adds to an object: native (RGW, OSS append), copy (plain S3: "
+                  "UploadPartCopy of the object plus the new bytes), or auto (native, else copy; "
+                  "default)")
+      ->check(CLI::IsMember({"auto", "native", "copy"}));
 }
 
 std::string DefaultSpoolDir(const StoreUri& location) {
@@ -35,6 +41,11 @@ ObjectWriterOptions WriterOptionsOf(const WriteFlags& flags, uint64_t part_size)
   options.part_size = part_size;
   options.max_parts_in_flight = flags.upload_parts;
   return options;
+}
+
+AppendStrategy AppendStrategyOf(const WriteFlags& flags) {
+  Result<AppendStrategy> strategy = ParseAppendStrategy(flags.append);
+  return strategy.ok() ? *strategy : AppendStrategy::kAuto;
 }
 
 }  // namespace shoal::cli

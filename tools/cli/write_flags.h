@@ -6,6 +6,7 @@
 #include <string>
 
 #include "engine/store/store_uri.h"
+#include "engine/write/object_appender.h"
 #include "engine/write/object_writer.h"
 
 namespace shoal::cli {
@@ -14,6 +15,7 @@ struct WriteFlags {
   std::string spool;  // empty: the default for the location
   std::string durability = "spool";
   int upload_parts = 4;
+  std::string append = "auto";
 };
 
 void AddWriteFlags(CLI::App& command, WriteFlags& flags);
@@ -24,5 +26,6 @@ std::string DefaultSpoolDir(const StoreUri& location);
 // The spool directory to use, or "" for durability "memory".
 std::string SpoolDirOf(const WriteFlags& flags, const StoreUri& location);
 ObjectWriterOptions WriterOptionsOf(const WriteFlags& flags, uint64_t part_size);
+AppendStrategy AppendStrategyOf(const WriteFlags& flags);  // checked by AddWriteFlags
 
 }  // namespace shoal::cli
