@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
   shoal::cli::AddMountCommand(app, exit_code);
   shoal::cli::AddControlCommands(app, exit_code);
   shoal::cli::AddRecoverCommand(app, exit_code);
+  shoal::cli::AddIngestCommand(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

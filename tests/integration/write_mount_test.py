@@ -286,6 +286,38 @@ class WriteMountTest(unittest.TestCase):
         self.assertEqual(os.path.getsize(log), 9)
         self.assertEqual(self.pending_uploads(), [])
 
+    def test_ingest_killed_and_resumed_loses_and_repeats_nothing(self):
+        source = os.path.join(self.work, "ingest-source.log")
+        journal = os.path.join(self.work, "ingest.journal")
+        lines = b"".join(b"%08d some log line with a little payload\n" % i for i in range(60000))
+        with open(source, "wb") as f:
+            f.write(lines[:len(lines) // 3])
+        args = ["ingest", f"s3://{self.bucket}/{self.prefix}logs/", source, "--journal", journal,
+                "--roll-bytes", "300K", "--flush-seconds", "0.1"]
+        ingest = subprocess.Popen([SHOAL, *args], env=self.env, stderr=subprocess.DEVNULL)
+        with open(source, "ab") as f:  # the log grows while it is ingested
+            for at in range(len(lines) // 3, 2 * len(lines) // 3, 50000):
+                f.write(lines[at:min(at + 50000, 2 * len(lines) // 3)])
+                f.flush()
+                time.sleep(0.05)
+        for _ in range(200):
+            if len(self.keys()) >= 3:
+                break
+            time.sleep(0.05)
+        ingest.send_signal(signal.SIGKILL)
+        ingest.wait()
+        with open(source, "ab") as f:
+            f.write(lines[2 * len(lines) // 3:])
+        done = self.shoal(*args, "--once")
+        self.assertIn("ingested", done.stderr)
+        keys = [k for k in self.keys() if k.startswith("logs/")]
+        self.assertGreater(len(keys), 3)
+        joined = b"".join(self.get(k) for k in keys)
+        self.assertEqual(len(joined), len(lines))
+        self.assertEqual(sha(joined), sha(lines))
+        again = self.shoal(*args, "--once")  # nothing new: nothing appended
+        self.assertIn("ingested 0 bytes", again.stderr)
+
 
 if __name__ == "__main__":
     unittest.main(argv=sys.argv[:1], verbosity=2)

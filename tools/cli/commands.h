@@ -17,5 +17,6 @@ void AddBenchReadCommand(CLI::App& app, int& exit_code);
 void AddMountCommand(CLI::App& app, int& exit_code);
 void AddControlCommands(CLI::App& app, int& exit_code);  // stats, refresh, prefetch
 void AddRecoverCommand(CLI::App& app, int& exit_code);
+void AddIngestCommand(CLI::App& app, int& exit_code);
 
 }  // namespace shoal::cli
