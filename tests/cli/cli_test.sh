@@ -133,5 +133,23 @@ for cmd in ls stat cat put generate index inspect diff bench-read mount stats re
   check "--help for $cmd" "$shoal" "$cmd" --help
 done
 
+# ingest from stdin into a file:// bucket, resumed by its journal; recover
+# with an empty spool.
+mkdir -p "$work/logs"
+check "ingest stdin" bash -c "printf 'one\ntwo\n' | '$shoal' ingest 'file://$work/logs' --name app \
+  --journal '$work/ingest.journal' --once 2>'$work/ingest-err' &&
+  grep -q 'ingested 8 bytes in 1 appends to 1 new objects' '$work/ingest-err' &&
+  cat '$work/logs'/app/*.log | cmp - <(printf 'one\ntwo\n')"
+check "a second ingest run appends after the first" bash -c "printf 'three\n' |
+  '$shoal' ingest 'file://$work/logs' --name app --journal '$work/ingest.journal' --once &&
+  cat '$work/logs'/app/*.log | cmp - <(printf 'one\ntwo\nthree\n')"
+expect_exit "ingest with a damaged journal" 1 "ingest journal: checksum mismatch" \
+  bash -c "printf 'x' | dd of='$work/ingest.journal' bs=1 seek=20 conv=notrunc 2>/dev/null &&
+  printf 'x' | '$shoal' ingest 'file://$work/logs' --name app --journal '$work/ingest.journal' --once"
+check "recover an empty spool" bash -c "'$shoal' recover 'file://$work/logs' --spool '$work/spool' |
+  grep -q 'recovered 0 objects'"
+expect_exit "ingest --name with two sources" 1 "--name needs exactly one source" \
+  "$shoal" ingest "file://$work/logs" a b --name x
+
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]

@@ -139,6 +139,11 @@ class WriteMountTest(unittest.TestCase):
             self.assertEqual(sha(body), sha(pattern(size, size)), name)
             self.assertEqual(os.stat(os.path.join(self.mnt, name)).st_size, size, name)
         self.assertEqual(self.pending_uploads(), [])
+        # A file being written is listed, with its size so far.
+        with open(os.path.join(self.mnt, "open.bin"), "wb", buffering=0) as f:
+            f.write(b"12345")
+            self.assertIn("open.bin", os.listdir(self.mnt))
+            self.assertEqual(os.stat(os.path.join(self.mnt, "open.bin")).st_size, 5)
         # The shell's `>` closes a dup of the descriptor before writing.
         subprocess.run(["bash", "-c", f"echo hello > {self.mnt}/shell.txt"], check=True)
         self.assertEqual(self.get("shell.txt"), b"hello\n")
@@ -193,28 +198,51 @@ class WriteMountTest(unittest.TestCase):
             self.assertIn(needle, log)
 
     def test_checkpoints_tmp_then_rename_keep_last_two(self):
+        # What tf.train.Saver(max_to_keep=2).save(sess, log_dir + '/model.ckpt',
+        # global_step=i) does in the seed's training example, every 100 steps
+        # for 1,000 steps: each file of a checkpoint is written to a
+        # temporary name and renamed into place, the "checkpoint" state file
+        # is rewritten the same way, and the oldest set is deleted.
         script = textwrap.dedent("""
             import os, sys
-            root = sys.argv[1]
-            os.makedirs(os.path.join(root, "ckpt"), exist_ok=True)
-            kept = []
-            for step in range(10):
-                final = os.path.join(root, "ckpt", f"model-{step:03d}.ckpt")
-                tmp = final + ".tmp"
+            log_dir = os.path.join(sys.argv[1], "training_logs")
+            os.makedirs(log_dir, exist_ok=True)
+            def atomic_write(path, data):
+                tmp = path + ".tempstate123"
                 with open(tmp, "wb") as f:
-                    f.write(bytes([step]) * (100000 + step))
-                os.rename(tmp, final)
-                kept.append(final)
+                    f.write(data)
+                os.rename(tmp, path)
+            kept = []
+            for step in range(100, 1001, 100):
+                prefix = os.path.join(log_dir, "model.ckpt-%d" % step)
+                atomic_write(prefix + ".data-00000-of-00001", bytes([step % 251]) * (200000 + step))
+                atomic_write(prefix + ".index", b"index %d" % step)
+                atomic_write(prefix + ".meta", b"meta %d" % step)
+                kept.append(prefix)
                 while len(kept) > 2:  # max_to_keep=2
-                    os.remove(kept.pop(0))
-            print(sorted(os.listdir(os.path.join(root, "ckpt"))))
+                    old = kept.pop(0)
+                    for suffix in (".data-00000-of-00001", ".index", ".meta"):
+                        os.remove(old + suffix)
+                state = "".join('all_model_checkpoint_paths: "%s"\\n' % os.path.basename(k)
+                                for k in kept)
+                atomic_write(os.path.join(log_dir, "checkpoint"),
+                             ('model_checkpoint_path: "%s"\\n' % os.path.basename(kept[-1])
+                              + state).encode())
+            print(sorted(os.listdir(log_dir)))
         """)
         done = subprocess.run([sys.executable, "-c", script, self.mnt], capture_output=True,
                               text=True, timeout=120)
         self.assertEqual(done.returncode, 0, done.stderr)
-        self.assertIn("model-008.ckpt", done.stdout)
-        self.assertEqual(self.keys(), ["ckpt/model-008.ckpt", "ckpt/model-009.ckpt"])
-        self.assertEqual(self.get("ckpt/model-009.ckpt"), bytes([9]) * 100009)
+        self.assertIn("model.ckpt-900.index", done.stdout)
+        expected = ["training_logs/checkpoint"] + [
+            "training_logs/model.ckpt-%d%s" % (step, suffix)
+            for step in (1000, 900) for suffix in (".data-00000-of-00001", ".index", ".meta")]
+        self.assertEqual(self.keys(), sorted(expected))
+        self.assertEqual(self.get("training_logs/model.ckpt-1000.data-00000-of-00001"),
+                         bytes([1000 % 251]) * 201000)
+        self.assertIn(b'model_checkpoint_path: "model.ckpt-1000"',
+                      self.get("training_logs/checkpoint"))
+        self.assertEqual(self.pending_uploads(), [])
 
     def test_sigkill_mid_upload_then_recover(self):
         size_acknowledged = 4 * PART + 777
@@ -285,6 +313,13 @@ class WriteMountTest(unittest.TestCase):
         self.assertEqual(self.get("app.log"), b"l1\nl2\nl3\n")
         self.assertEqual(os.path.getsize(log), 9)
         self.assertEqual(self.pending_uploads(), [])
+        # Both strategies really ran: RGW's append, and UploadPartCopy.
+        counts = {}
+        for line in self.shoal("stats", self.mnt).stdout.splitlines():
+            if line.startswith('shoal_object_requests_total{op="'):
+                counts[line.split('"')[1]] = int(line.split()[-1])
+        self.assertGreaterEqual(counts.get("append", 0), 3, counts)
+        self.assertGreaterEqual(counts.get("upload_part_copy", 0), 1, counts)
 
     def test_ingest_killed_and_resumed_loses_and_repeats_nothing(self):
         source = os.path.join(self.work, "ingest-source.log")
