@@ -101,7 +101,7 @@ class WriteMountTest(unittest.TestCase):
         return done
 
     def mount(self):
-        self.shoal("mount", "--write", f"s3://{self.bucket}/{self.prefix}", self.mnt,
+        return self.shoal("mount", "--write", f"s3://{self.bucket}/{self.prefix}", self.mnt,
                    "--spool", self.spool, "--part-size", "5M", "--log-file", self.log)
 
     def unmount(self):
@@ -244,14 +244,15 @@ class WriteMountTest(unittest.TestCase):
                       self.get("training_logs/checkpoint"))
         self.assertEqual(self.pending_uploads(), [])
 
-    def test_sigkill_mid_upload_then_recover(self):
-        size_acknowledged = 4 * PART + 777
-        data = pattern(size_acknowledged, 42)
-        ready = os.path.join(self.work, "ready")
+    def kill_mid_upload(self, name, data):
+        """Writes `data` to `name` through the mount, then SIGKILLs the
+        mount while the file is still open: every byte was acknowledged,
+        none committed, and a multipart upload is pending."""
+        ready = os.path.join(self.work, name + ".ready")
         writer = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
             import sys, time
             data = sys.stdin.buffer.read()
-            f = open({os.path.join(self.mnt, 'big.bin')!r}, 'wb', buffering=0)
+            f = open({os.path.join(self.mnt, name)!r}, 'wb', buffering=0)
             for at in range(0, len(data), 1 << 20):
                 f.write(data[at:at + (1 << 20)])
             open({ready!r}, 'w').close()
@@ -271,21 +272,39 @@ class WriteMountTest(unittest.TestCase):
         writer.kill()
         writer.wait()
         subprocess.run(["fusermount3", "-u", "-z", self.mnt], capture_output=True)
-        self.assertNotIn("big.bin", self.keys())  # never committed
+        self.assertNotIn(name, self.keys())  # never committed
         self.assertNotEqual(self.pending_uploads(), [])  # the upload was streaming
 
+    def test_sigkill_mid_upload_then_recover(self):
+        # Recovered by `shoal recover`.
+        data = pattern(4 * PART + 777, 42)
+        self.kill_mid_upload("big.bin", data)
         done = self.shoal("recover", f"s3://{self.bucket}/{self.prefix}", "--spool", self.spool,
                           "--part-size", "5M")
         self.assertIn("recovered 1 objects", done.stdout)
-        body = self.get("big.bin")
-        self.assertEqual(len(body), size_acknowledged)
-        self.assertEqual(sha(body), sha(data))
+        self.assertEqual(sha(self.get("big.bin")), sha(data))
         self.assertEqual(self.pending_uploads(), [])
-        # Nothing is left to recover, and a new mount on the spool works.
         again = self.shoal("recover", f"s3://{self.bucket}/{self.prefix}", "--spool", self.spool)
         self.assertIn("recovered 0 objects", again.stdout)
+        # Recovered by the next mount on the same spool.
         self.mount()
-        self.assertEqual(os.path.getsize(os.path.join(self.mnt, "big.bin")), size_acknowledged)
+        more = pattern(2 * PART + 5, 43)
+        self.kill_mid_upload("more.bin", more)
+        mounted = self.mount()
+        self.assertIn(f"recovered {self.prefix}more.bin", mounted.stderr)
+        self.assertEqual(sha(self.get("more.bin")), sha(more))
+        self.assertEqual(os.path.getsize(os.path.join(self.mnt, "more.bin")), len(more))
+        self.assertEqual(self.pending_uploads(), [])
+
+    def test_durability_memory_writes_without_a_spool(self):
+        self.unmount()
+        self.shoal("mount", "--write", f"s3://{self.bucket}/{self.prefix}", self.mnt,
+                   "--durability", "memory", "--part-size", "5M", "--log-file", self.log)
+        data = pattern(2 * PART + 1, 7)
+        with open(os.path.join(self.mnt, "fast.bin"), "wb") as f:
+            f.write(data)
+        self.assertEqual(sha(self.get("fast.bin")), sha(data))
+        self.assertEqual(os.listdir(os.path.join(self.spool, "entries")), [])  # never used
 
     def test_append_native_for_logs_and_copy_for_plain_objects(self):
         # A plain object (PUT by another client) is not appendable on RGW:
