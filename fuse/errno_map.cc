@@ -34,6 +34,8 @@ int WriteErrno(const Status& status) {
       return EINVAL;
     case ErrorCode::kUnsupported:
       return EOPNOTSUPP;
+    case ErrorCode::kNoSpace:
+      return ENOSPC;
     case ErrorCode::kNotFound:
       return ENOENT;
     case ErrorCode::kAccessDenied:

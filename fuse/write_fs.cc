@@ -55,27 +55,26 @@ fuse_entry_param WriteFs::EntryOf(const std::string& path, const PathAttr& attr)
   return e;
 }
 
-bool WriteFs::IsActive(OpenWrite& write) {
-  std::lock_guard lock(write.mu);
-  return !write.session->committed();
+bool WriteFs::IsActive(const OpenWrite& write) {
+  return write.append ? write.handles > 0 : !write.committed;
 }
 
 std::shared_ptr<WriteFs::OpenWrite> WriteFs::ActiveWrite(const std::string& path) {
-  std::shared_ptr<OpenWrite> write;
-  {
-    std::lock_guard lock(writing_mu_);
-    auto it = writing_.find(path);
-    if (it == writing_.end()) return nullptr;
-    write = it->second;
-  }
-  return IsActive(*write) ? write : nullptr;
+  std::lock_guard lock(writing_mu_);
+  auto it = writing_.find(path);
+  return it != writing_.end() && IsActive(*it->second) ? it->second : nullptr;
+}
+
+std::shared_ptr<WriteFs::OpenWrite> WriteFs::AnyWrite(const std::string& path) {
+  std::lock_guard lock(writing_mu_);
+  auto it = writing_.find(path);
+  return it != writing_.end() ? it->second : nullptr;
 }
 
 std::optional<uint64_t> WriteFs::WritingSize(const std::string& path) {
   std::shared_ptr<OpenWrite> write = ActiveWrite(path);
   if (!write) return std::nullopt;
-  std::lock_guard lock(write->mu);
-  return write->session->size();
+  return write->size.load();
 }
 
 Result<PathAttr> WriteFs::AttrOf(const std::string& path) {
@@ -172,6 +171,8 @@ void WriteFs::Unlink(fuse_req_t req, fuse_ino_t parent, const char* name) {
   Result<Done> deleted =
       Await<Done>([&](auto done) { fs.store_.Delete(fs.names_.KeyOf(path), std::move(done)); });
   if (!deleted.ok()) return fs.ReplyError(req, path, deleted.status());
+  // Bytes of an earlier failed write must not come back in recovery.
+  if (fs.options_.spool != nullptr) fs.options_.spool->Supersede(fs.names_.KeyOf(path), "");
   fuse_reply_err(req, 0);
 }
 
@@ -204,6 +205,10 @@ void WriteFs::Rename(fuse_req_t req, fuse_ino_t parent, const char* name, fuse_i
       Await<Done>([&](auto done) { fs.store_.Delete(copy.source_key, std::move(done)); });
   if (!deleted.ok()) {
     return fs.ReplyError(req, from, deleted.status().WithContext("deleting after the copy"));
+  }
+  if (fs.options_.spool != nullptr) {
+    fs.options_.spool->Supersede(copy.source_key, "");
+    fs.options_.spool->Supersede(copy.destination_key, "");
   }
   fs.inodes_.Move(from, to);
   fuse_reply_err(req, 0);

@@ -22,6 +22,7 @@
 
 #include <fuse_lowlevel.h>
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -51,30 +52,46 @@ class WriteFs {
   static const fuse_lowlevel_ops& Operations();
 
  private:
-  // One file being written, shared by the handles that write it.
+  // One file being written, shared by the handles that write it: one for a
+  // replaced file, any number of O_APPEND handles for a log.
   struct OpenWrite {
     std::mutex mu;
     std::unique_ptr<FileSession> session;  // guarded by mu
     std::string path;
+    bool append = false;
+    int handles = 0;  // guarded by WriteFs::writing_mu_
+    // Mirrors of the session's state, readable without waiting for `mu`
+    // (which a commit holds for as long as its upload takes).
+    std::atomic<bool> committed{false};
+    std::atomic<uint64_t> size{0};
+    void Refresh() {  // call with `mu` held, after changing the session
+      committed = session->committed();
+      size = session->size();
+    }
   };
   struct Handle {
     std::string path;
     std::shared_ptr<OpenWrite> write;  // null for a read-only handle
+    pid_t opener = 0;                  // the process that opened it
   };
 
   static WriteFs& Of(fuse_req_t req);
   bool PathOrReply(fuse_req_t req, fuse_ino_t ino, std::string* path);
   fuse_entry_param EntryOf(const std::string& path, const PathAttr& attr);
   struct stat StatOf(uint64_t ino, const PathAttr& attr) const;
-  // A write session that is not committed yet counts as being written.
-  static bool IsActive(OpenWrite& write);
+  // Being written: a replaced file until it is committed, a log while a
+  // handle appends to it. Call with writing_mu_ held.
+  static bool IsActive(const OpenWrite& write);
   std::shared_ptr<OpenWrite> ActiveWrite(const std::string& path);
+  // The write of `path` in any state (committed, release pending), or null.
+  std::shared_ptr<OpenWrite> AnyWrite(const std::string& path);
   // The size of `path` if it is being written here.
   std::optional<uint64_t> WritingSize(const std::string& path);
   Result<PathAttr> AttrOf(const std::string& path);
   // Starts writing `path`: replacing it, or appending to its first
-  // `*append_base` bytes. EBUSY if it is being written.
-  int StartWrite(const std::string& path, std::optional<uint64_t> append_base,
+  // `*append_base` bytes (joining a log other handles append to). EBUSY if
+  // it is being written otherwise. `create`: the file is new.
+  int StartWrite(const std::string& path, std::optional<uint64_t> append_base, bool create,
                  std::shared_ptr<OpenWrite>* out);
   void ReplyError(fuse_req_t req, const std::string& path, const Status& status);
   int Commit(OpenWrite& write);

@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <utility>
 
 #include "engine/store/await.h"
 #include "fuse/errno_map.h"
@@ -16,17 +17,43 @@ struct DirHandle {
   std::vector<DirEntryName> entries;
 };
 
+// Answers a read exactly once: with the store's result, or EIO if the
+// callback is dropped unanswered (the store's loop stopped).
+class PendingReply {
+ public:
+  explicit PendingReply(fuse_req_t req) : req_(req) {}
+  PendingReply(const PendingReply&) = delete;
+  PendingReply& operator=(const PendingReply&) = delete;
+  ~PendingReply() {
+    if (req_ != nullptr) fuse_reply_err(req_, EIO);
+  }
+  fuse_req_t Take() { return std::exchange(req_, nullptr); }
+
+ private:
+  fuse_req_t req_;
+};
+
 }  // namespace
 
-int WriteFs::StartWrite(const std::string& path, std::optional<uint64_t> append_base,
+int WriteFs::StartWrite(const std::string& path, std::optional<uint64_t> append_base, bool create,
                         std::shared_ptr<OpenWrite>* out) {
-  std::lock_guard lock(writing_mu_);
-  if (auto it = writing_.find(path); it != writing_.end() && IsActive(*it->second)) {
-    log_.Write(LogLevel::kError, "/" + path + ": " + std::strerror(EBUSY) +
-                                     ": already open for writing; concurrent writers would "
-                                     "corrupt the object");
-    return EBUSY;
+  {
+    std::lock_guard lock(writing_mu_);
+    auto it = writing_.find(path);
+    if (it != writing_.end() && append_base && it->second->append && it->second->handles > 0) {
+      ++it->second->handles;  // another appender of the same log
+      *out = it->second;
+      return 0;
+    }
+    if (it != writing_.end() && IsActive(*it->second)) {
+      log_.Write(LogLevel::kError, "/" + path + ": " + std::strerror(EBUSY) +
+                                       ": already open for writing; concurrent writers would "
+                                       "corrupt the object");
+      return EBUSY;
+    }
   }
+  // The spool entry is made outside the lock (it fsyncs), then the check
+  // is repeated.
   std::unique_ptr<SpoolEntry> spooled;
   if (options_.spool != nullptr) {
     SpoolRecord record{names_.KeyOf(path), SpoolRecord::Mode::kReplace, 0, ""};
@@ -37,31 +64,48 @@ int WriteFs::StartWrite(const std::string& path, std::optional<uint64_t> append_
     Result<std::unique_ptr<SpoolEntry>> entry = options_.spool->Create(record);
     if (!entry.ok()) {
       log_.Write(LogLevel::kError, "/" + path + ": cannot spool: " + entry.status().ToString());
-      return EIO;
+      return WriteErrno(entry.status());
     }
     spooled = std::move(*entry);
   }
   auto write = std::make_shared<OpenWrite>();
   write->path = path;
+  write->append = append_base.has_value();
+  write->handles = 1;
   if (append_base) {
-    write->session = std::make_unique<AppendSession>(appender_, names_.KeyOf(path), *append_base,
-                                                     std::move(spooled));
+    write->session = std::make_unique<AppendSession>(store_, appender_, names_.KeyOf(path),
+                                                     *append_base, std::move(spooled), create);
   } else {
     write->session = std::make_unique<WriteSession>(store_, names_.KeyOf(path), std::move(spooled),
                                                     options_.writer);
+  }
+  write->Refresh();
+  std::lock_guard lock(writing_mu_);
+  auto it = writing_.find(path);
+  if (it != writing_.end() && IsActive(*it->second)) {
+    write->session->Close();  // nothing written: the entry goes
+    if (append_base && it->second->append) {
+      ++it->second->handles;
+      *out = it->second;
+      return 0;
+    }
+    log_.Write(LogLevel::kError,
+               "/" + path + ": " + std::strerror(EBUSY) + ": already open for writing");
+    return EBUSY;
   }
   writing_[path] = write;
   *out = std::move(write);
   return 0;
 }
 
-// A committed file no longer counts as being written (see ActiveWrite), so
-// a rename or a new writer right after close() is not refused while the
-// release is still on its way.
+// A committed replaced file no longer counts as being written (see
+// IsActive), so a rename or a new writer right after close() is not
+// refused while the release is still on its way.
 int WriteFs::Commit(OpenWrite& write) {
   std::lock_guard lock(write.mu);
   if (write.session->committed()) return 0;
   Status done = write.session->Commit();
+  write.Refresh();
   if (done.ok()) return 0;
   log_.Write(LogLevel::kError,
              "/" + write.path + ": " +
@@ -72,17 +116,22 @@ int WriteFs::Commit(OpenWrite& write) {
 }
 
 void WriteFs::SetAttr(fuse_req_t req, fuse_ino_t ino, struct stat* attr, int to_set,
-                      fuse_file_info* /*fi*/) {
+                      fuse_file_info* fi) {
   WriteFs& fs = Of(req);
   std::string path;
   if (!fs.PathOrReply(req, ino, &path)) return;
   if ((to_set & FUSE_SET_ATTR_SIZE) != 0) {
     const uint64_t size = static_cast<uint64_t>(attr->st_size);
-    std::shared_ptr<OpenWrite> write = fs.ActiveWrite(path);
+    // ftruncate goes to its handle's file; truncate to a file open here, in
+    // whatever state (also committed, before its release).
+    std::shared_ptr<OpenWrite> write =
+        fi != nullptr && fi->fh != 0 ? reinterpret_cast<const Handle*>(fi->fh)->write : nullptr;
+    if (!write) write = fs.AnyWrite(path);
     Status status;
     if (write) {
       std::lock_guard lock(write->mu);
       status = write->session->Truncate(size);
+      write->Refresh();
     } else if (size == 0) {
       Result<PutResult> put = Await<PutResult>([&](auto done) {
         fs.store_.Put(PutRequest{fs.names_.KeyOf(path), ""}, done);
@@ -165,9 +214,10 @@ void WriteFs::Create(fuse_req_t req, fuse_ino_t parent, const char* name, mode_t
   // server makes it an appendable object where it has them.
   std::optional<uint64_t> append_base;
   if ((fi->flags & O_APPEND) != 0) append_base = 0;
-  if (int err = fs.StartWrite(path, append_base, &handle->write); err != 0) {
+  if (int err = fs.StartWrite(path, append_base, /*create=*/true, &handle->write); err != 0) {
     return (void)fuse_reply_err(req, err);
   }
+  handle->opener = fuse_req_ctx(req)->pid;
   fuse_entry_param e = fs.EntryOf(path, PathAttr{false, 0, static_cast<int64_t>(::time(nullptr))});
   fi->direct_io = 1;
   fi->fh = reinterpret_cast<uint64_t>(handle.release());
@@ -195,9 +245,11 @@ void WriteFs::Open(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
       if (!attr.ok()) return fs.ReplyError(req, handle->path, attr.status());
       append_base = attr->size;
     }
-    if (int err = fs.StartWrite(handle->path, append_base, &handle->write); err != 0) {
+    if (int err = fs.StartWrite(handle->path, append_base, /*create=*/false, &handle->write);
+        err != 0) {
       return (void)fuse_reply_err(req, err);
     }
+    handle->opener = fuse_req_ctx(req)->pid;
     fi->direct_io = 1;
   }
   fi->fh = reinterpret_cast<uint64_t>(handle.release());
@@ -215,13 +267,22 @@ void WriteFs::Read(fuse_req_t req, fuse_ino_t /*ino*/, size_t size, off_t off, f
   GetRequest get;
   get.key = fs.names_.KeyOf(handle.path);
   get.range = ByteRange{static_cast<uint64_t>(off), size};
-  std::string path = handle.path;
-  fs.store_.Get(std::move(get), [req, &fs, path](Result<GetResult> got) {
-    if (got.ok()) return (void)fuse_reply_buf(req, got->data.data(), got->data.size());
-    if (got.status().code() == ErrorCode::kInvalidRange)
-      return (void)fuse_reply_buf(req, nullptr, 0);
-    fs.ReplyError(req, path, got.status());
-  });
+  // The callback may run after this WriteFs is gone (at unmount), so it
+  // holds only what outlives it: the log and the request, which is
+  // answered EIO if the store drops the callback.
+  auto pending = std::make_shared<PendingReply>(req);
+  fs.store_.Get(
+      std::move(get), [pending, &log = fs.log_, path = handle.path](Result<GetResult> got) {
+        fuse_req_t reply = pending->Take();
+        if (got.ok()) return (void)fuse_reply_buf(reply, got->data.data(), got->data.size());
+        if (got.status().code() == ErrorCode::kInvalidRange) {
+          return (void)fuse_reply_buf(reply, nullptr, 0);  // at or past the end
+        }
+        const int err = WriteErrno(got.status());
+        log.Write(LogLevel::kError, "/" + path + ": read failed with " + std::strerror(err) + ": " +
+                                        got.status().ToString());
+        fuse_reply_err(reply, err);
+      });
 }
 
 void WriteFs::Write(fuse_req_t req, fuse_ino_t /*ino*/, const char* buf, size_t size, off_t off,
@@ -233,26 +294,23 @@ void WriteFs::Write(fuse_req_t req, fuse_ino_t /*ino*/, const char* buf, size_t 
   {
     std::lock_guard lock(handle.write->mu);
     status = handle.write->session->Write(static_cast<uint64_t>(off), std::string_view(buf, size));
+    handle.write->Refresh();
   }
   if (!status.ok()) return fs.ReplyError(req, handle.path, status);
   fuse_reply_write(req, size);
 }
 
-// Every close() flushes, also of a descriptor dup()ed before the writing
-// starts (a shell's `> file`): a file still empty is left for release to
-// commit, so the first close does not commit an empty object for nothing.
+// Every close() flushes, also of descriptors that other processes
+// inherited (a shell's `cmd > log` with children). Only the opening
+// process's close commits; release commits the rest, so a child's exit
+// does not upload the whole file again. (A descriptor dup()ed and closed
+// before the writing starts commits an empty object first, which the
+// writes then replace: one small extra request.)
 void WriteFs::Flush(fuse_req_t req, fuse_ino_t /*ino*/, fuse_file_info* fi) {
   WriteFs& fs = Of(req);
   const Handle& handle = *reinterpret_cast<const Handle*>(fi->fh);
   int err = 0;
-  if (handle.write) {
-    bool empty;
-    {
-      std::lock_guard lock(handle.write->mu);
-      empty = handle.write->session->size() == 0;
-    }
-    if (!empty) err = fs.Commit(*handle.write);
-  }
+  if (handle.write && fuse_req_ctx(req)->pid == handle.opener) err = fs.Commit(*handle.write);
   fuse_reply_err(req, err);
 }
 
@@ -266,14 +324,24 @@ void WriteFs::Release(fuse_req_t req, fuse_ino_t /*ino*/, fuse_file_info* fi) {
   WriteFs& fs = Of(req);
   std::unique_ptr<Handle> handle(reinterpret_cast<Handle*>(fi->fh));
   if (handle->write) {
-    fs.Commit(*handle->write);  // normally done by flush already
+    OpenWrite& write = *handle->write;
+    bool last;
     {
-      std::lock_guard lock(handle->write->mu);
-      handle->write->session->Close();
+      std::lock_guard lock(fs.writing_mu_);
+      last = --write.handles == 0;
     }
-    std::lock_guard lock(fs.writing_mu_);
-    auto it = fs.writing_.find(handle->path);
-    if (it != fs.writing_.end() && it->second == handle->write) fs.writing_.erase(it);
+    if (last) {
+      fs.Commit(write);  // normally done by flush already
+      {
+        std::lock_guard lock(write.mu);
+        write.session->Close();
+      }
+      std::lock_guard lock(fs.writing_mu_);
+      auto it = fs.writing_.find(handle->path);
+      if (it != fs.writing_.end() && it->second == handle->write && write.handles == 0) {
+        fs.writing_.erase(it);
+      }
+    }
   }
   fuse_reply_err(req, 0);
 }

@@ -61,10 +61,13 @@ Result<std::unique_ptr<WriteMount>> WriteMount::Start(WriteMountConfig config, L
   return mount;
 }
 
+// Run() has returned, so no FUSE operation runs any more, but the session
+// stays until reads still in flight have been answered.
 WriteMount::~WriteMount() {
   control_.reset();
-  fuse_.reset();  // unmounts; no operation runs after this
-  fs_.reset();    // files still open lose their sessions; their bytes stay spooled
+  fs_.reset();  // files still open lose their sessions (uploads aborted); bytes stay spooled
+  if (stack_) stack_->StopTransport();  // reads in flight are answered now
+  fuse_.reset();                        // unmounts
   spool_.reset();
   stack_.reset();
 }

@@ -38,6 +38,8 @@ std::string_view ErrorCodeName(ErrorCode code) {
       return "network";
     case ErrorCode::kTimeout:
       return "timeout";
+    case ErrorCode::kNoSpace:
+      return "no_space";
     case ErrorCode::kIoError:
       return "io_error";
     case ErrorCode::kCorrupt:

@@ -30,6 +30,7 @@ enum class ErrorCode {
   kNetwork,                // connection refused, reset, DNS, TLS
   kTimeout,                // connect or transfer timeout
   kIoError,                // local file system error
+  kNoSpace,                // a local disk (the spool) is full or over quota
   kCorrupt,                // data failed validation (checksum, format)
   kPermission,             // local permission problem (e.g. loose credentials file)
   kUnsupported,            // not implemented for this backend

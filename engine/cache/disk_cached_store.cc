@@ -33,13 +33,15 @@ DiskCachedStore::~DiskCachedStore() {
 void DiskCachedStore::Get(GetRequest request, Callback<GetResult> done) {
   if (request.if_match.empty()) return inner_.Get(std::move(request), std::move(done));
   if (loop_.InLoopThread()) return GetOnLoop(std::move(request), std::move(done));
-  loop_.Post([this, alive = std::weak_ptr<int>(alive_), request = std::move(request),
-              done = std::move(done)]() mutable {
-    if (alive.expired()) {
-      return done(Status(ErrorCode::kCancelled, "the disk-cached store has shut down"));
-    }
-    GetOnLoop(std::move(request), std::move(done));
-  });
+  auto shared = std::make_shared<Callback<GetResult>>(std::move(done));
+  const bool posted = loop_.Post(
+      [this, alive = std::weak_ptr<int>(alive_), request = std::move(request), shared]() mutable {
+        if (alive.expired()) {
+          return (*shared)(Status(ErrorCode::kCancelled, "the disk-cached store has shut down"));
+        }
+        GetOnLoop(std::move(request), std::move(*shared));
+      });
+  if (!posted) (*shared)(Status(ErrorCode::kCancelled, "the disk cache's event loop has stopped"));
 }
 
 void DiskCachedStore::GetOnLoop(GetRequest request, Callback<GetResult> done) {

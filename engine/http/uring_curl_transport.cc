@@ -58,7 +58,10 @@ void UringCurlTransport::Submit(HttpRequest request, HttpCallback done) {
   }
   auto shared =
       std::make_shared<std::pair<HttpRequest, HttpCallback>>(std::move(request), std::move(done));
-  loop_.Post([this, shared] { Start(std::move(shared->first), std::move(shared->second)); });
+  if (!loop_.Post([this, shared] { Start(std::move(shared->first), std::move(shared->second)); })) {
+    in_flight_.fetch_sub(1);
+    shared->second(Status(ErrorCode::kCancelled, "the transport's event loop has stopped"));
+  }
 }
 
 void UringCurlTransport::Start(HttpRequest request, HttpCallback done) {

@@ -1,10 +1,29 @@
 #include "engine/write/append_session.h"
 
-namespace shoal {
+#include "engine/store/await.h"
 
-AppendSession::AppendSession(ObjectAppender& appender, std::string key, uint64_t base_size,
-                             std::unique_ptr<SpoolEntry> spool)
-    : appender_(appender), key_(std::move(key)), base_(base_size), spool_(std::move(spool)) {}
+namespace shoal {
+namespace {
+
+Status Changed(const std::string& key, uint64_t length, uint64_t expected_from,
+               uint64_t expected_to) {
+  return Status(ErrorCode::kPositionMismatch,
+                key + " is " + std::to_string(length) + " bytes long, where this append expected " +
+                    std::to_string(expected_from) +
+                    (expected_to != expected_from ? " to " + std::to_string(expected_to) : "") +
+                    ": someone else changed it");
+}
+
+}  // namespace
+
+AppendSession::AppendSession(ObjectStore& store, ObjectAppender& appender, std::string key,
+                             uint64_t base_size, std::unique_ptr<SpoolEntry> spool, bool create)
+    : store_(store),
+      appender_(appender),
+      key_(std::move(key)),
+      base_(base_size),
+      spool_(std::move(spool)),
+      create_(create) {}
 
 Status AppendSession::Write(uint64_t offset, std::string_view bytes) {
   if (offset != size()) {
@@ -27,18 +46,52 @@ Status AppendSession::Truncate(uint64_t size) {
                                              " bytes: a file opened for appending only grows");
 }
 
+void AppendSession::Landed(uint64_t bytes) {
+  if (!spool_) pending_.erase(0, bytes);
+  appended_ += bytes;
+}
+
+Status AppendSession::Reconcile() {
+  Result<ObjectInfo> head = Await<ObjectInfo>([&](auto done) { store_.Head(key_, done); });
+  if (!head.ok() && head.status().code() != ErrorCode::kNotFound) return head.status();
+  const uint64_t length = head.ok() ? head->size : 0;
+  const uint64_t from = base_ + appended_;
+  if (length < from || length > base_ + written_) {
+    return Changed(key_, length, from, base_ + written_);
+  }
+  Landed(length - from);
+  uncertain_ = false;
+  return Status::Ok();
+}
+
 Status AppendSession::Commit() {
   if (committed()) return Status::Ok();
+  if (uncertain_) {
+    if (Status s = Reconcile(); !s.ok()) return s;
+    if (committed()) return Status::Ok();
+  }
   const uint64_t from = appended_;
   const uint64_t size = written_ - appended_;
+  const AppendProgress intent{base_ + from, from, size};
+  if (spool_) {
+    if (Status s = spool_->RecordAppend(intent); !s.ok()) return s;
+  }
   Result<uint64_t> length =
       appender_.Append(key_, base_ + from, size, [this, from](uint64_t offset, uint64_t length) {
         if (spool_) return spool_->Read(from + offset, length);
         return Result<std::string>(pending_.substr(offset, length));
       });
-  if (!length.ok()) return length.status();
-  appended_ = written_;
-  pending_.clear();
+  if (!length.ok()) {
+    uncertain_ = true;
+    return length.status();
+  }
+  Landed(size);
+  create_ = false;
+  if (spool_) {
+    // Best effort: without it, recovery asks the object's length instead.
+    (void)spool_->RecordAppend(AppendProgress{base_ + appended_, appended_, 0});
+    spool_->SupersedeOlder();
+  }
   return Status::Ok();
 }
 
@@ -48,20 +101,23 @@ void AppendSession::Close() {
 
 Status FinishSpooledAppend(ObjectAppender& appender, SpoolEntry& entry, uint64_t current_length) {
   const SpoolRecord& record = entry.record();
-  const uint64_t base = record.base_size;
-  if (current_length < base || current_length > base + entry.size()) {
-    return Status(ErrorCode::kPositionMismatch,
-                  record.key + " is " + std::to_string(current_length) +
-                      " bytes long, but the spool appends " + std::to_string(entry.size()) +
-                      " bytes to a " + std::to_string(base) +
-                      "-byte object: it was changed "
-                      "by someone else");
+  Result<std::optional<AppendProgress>> last = entry.LastAppend();
+  if (!last.ok()) return last.status();
+  const AppendProgress progress =
+      last->value_or(AppendProgress{record.base_size, 0, 0});  // nothing appended yet
+  uint64_t from;
+  if (current_length >= progress.position &&
+      current_length <= progress.position + progress.pending) {
+    from = progress.spool_offset + (current_length - progress.position);  // what landed is skipped
+  } else {
+    return Changed(record.key, current_length, progress.position,
+                   progress.position + progress.pending);
   }
-  const uint64_t landed = current_length - base;
-  if (landed == entry.size()) return Status::Ok();
-  Result<uint64_t> length = appender.Append(record.key, current_length, entry.size() - landed,
-                                            [&entry, landed](uint64_t offset, uint64_t length) {
-                                              return entry.Read(landed + offset, length);
+  if (from > entry.size()) return Changed(record.key, current_length, progress.position, 0);
+  if (from == entry.size()) return Status::Ok();
+  Result<uint64_t> length = appender.Append(record.key, current_length, entry.size() - from,
+                                            [&entry, from](uint64_t offset, uint64_t length) {
+                                              return entry.Read(from + offset, length);
                                             });
   return length.status();
 }

@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <string>
 #include <vector>
 
@@ -23,7 +24,7 @@
 namespace shoal {
 
 struct IngestSourceState {
-  std::string source;            // a file path, or "-" for stdin
+  std::string source;            // a file path, or "-:<name>" for stdin
   uint64_t source_offset = 0;    // bytes of the source already in objects
   std::string object_key;        // the object being appended to ("" before the first)
   uint64_t object_position = 0;  // its length
@@ -38,7 +39,8 @@ struct IngestSourceState {
 };
 
 struct IngestJournal {
-  std::vector<IngestSourceState> sources;
+  // A deque: references to a source's state stay valid as sources are added.
+  std::deque<IngestSourceState> sources;
   IngestSourceState* Find(const std::string& source);
 };
 

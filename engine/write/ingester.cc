@@ -2,9 +2,11 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -51,6 +53,12 @@ Status Ingester::AddSource(const std::string& path, const std::string& name) {
   Source source;
   source.path = path;
   source.name = name;
+  source.id = path == "-" ? "-:" + name : path;
+  for (const Source& other : sources_) {
+    if (other.id == source.id) {
+      return Status(ErrorCode::kInvalidArgument, "source " + path + " is given twice");
+    }
+  }
   if (path == "-") {
     source.fd = UniqueFd(::dup(STDIN_FILENO));
   } else {
@@ -62,14 +70,21 @@ Status Ingester::AddSource(const std::string& path, const std::string& name) {
 }
 
 IngestSourceState& Ingester::StateOf(const Source& source) {
-  if (IngestSourceState* state = journal_.Find(source.path)) return *state;
+  if (IngestSourceState* state = journal_.Find(source.id)) return *state;
   IngestSourceState fresh;
-  fresh.source = source.path;
+  fresh.source = source.id;
   journal_.sources.push_back(fresh);
   return journal_.sources.back();
 }
 
 Status Ingester::Resume() {
+  const std::string lock_path = options_.journal_path + ".lock";
+  journal_lock_ = UniqueFd(::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600));
+  if (!journal_lock_.valid()) return Errno("open " + lock_path);
+  if (::flock(journal_lock_.get(), LOCK_EX | LOCK_NB) != 0) {
+    return Status(ErrorCode::kInvalidArgument,
+                  "journal " + options_.journal_path + " is in use by another shoal ingest");
+  }
   Result<IngestJournal> loaded = LoadIngestJournal(options_.journal_path);
   if (!loaded.ok()) return loaded.status();
   journal_ = std::move(*loaded);
@@ -132,6 +147,15 @@ Status Ingester::ReadMore(Source& source) {
   }
   if (n < 0) return Errno("read " + source.path);
   if (n == 0) {
+    struct stat st {};
+    if (source.path != "-" && ::fstat(source.fd.get(), &st) == 0 &&
+        static_cast<uint64_t>(st.st_size) < state.source_offset + source.buffer.size()) {
+      return Status(ErrorCode::kInvalidArgument,
+                    source.path + " is " + std::to_string(st.st_size) +
+                        " bytes, shorter than the " +
+                        std::to_string(state.source_offset + source.buffer.size()) +
+                        " already read: it was truncated or rotated; start a new journal for it");
+    }
     source.at_end = true;
     return Status::Ok();
   }
@@ -155,29 +179,36 @@ void Ingester::Roll(const Source& source, IngestSourceState& state) {
   ++stats_.objects;
 }
 
+// Appends the buffer, in pieces that fill the current object exactly to
+// --roll-bytes before the next one starts.
 Status Ingester::Flush(Source& source) {
-  if (source.buffer.empty()) return Status::Ok();
-  IngestSourceState& state = StateOf(source);
-  Roll(source, state);
-  state.pending = true;
-  state.pending_length = source.buffer.size();
-  if (source.path == "-") state.pending_data = source.buffer;
-  if (Status s = SaveIngestJournal(options_.journal_path, journal_); !s.ok()) return s;
-  Result<uint64_t> appended =
-      appender_.Append(state.object_key, state.object_position, source.buffer);
-  if (!appended.ok()) {
-    // Settled on the next try, or by the next run: the intent is journaled.
-    return appended.status().WithContext("appending " + source.path);
+  while (!source.buffer.empty()) {
+    IngestSourceState& state = StateOf(source);
+    Roll(source, state);
+    const uint64_t room =
+        options_.roll_bytes - std::min(state.object_position, options_.roll_bytes);
+    const size_t take = static_cast<size_t>(std::min<uint64_t>(source.buffer.size(), room));
+    const std::string_view piece(source.buffer.data(), take);
+    state.pending = true;
+    state.pending_length = take;
+    if (source.path == "-") state.pending_data = std::string(piece);
+    if (Status s = SaveIngestJournal(options_.journal_path, journal_); !s.ok()) return s;
+    Result<uint64_t> appended = appender_.Append(state.object_key, state.object_position, piece);
+    if (!appended.ok()) {
+      // Settled on the next try, or by the next run: the intent is journaled.
+      return appended.status().WithContext("appending " + source.path);
+    }
+    if (source.path != "-") state.source_offset += take;
+    state.object_position += take;
+    state.pending = false;
+    state.pending_length = 0;
+    state.pending_data.clear();
+    stats_.bytes += take;
+    ++stats_.appends;
+    source.buffer.erase(0, take);
+    if (Status s = SaveIngestJournal(options_.journal_path, journal_); !s.ok()) return s;
   }
-  if (source.path != "-") state.source_offset += source.buffer.size();
-  state.object_position += source.buffer.size();
-  state.pending = false;
-  state.pending_length = 0;
-  state.pending_data.clear();
-  stats_.bytes += source.buffer.size();
-  ++stats_.appends;
-  source.buffer.clear();
-  return SaveIngestJournal(options_.journal_path, journal_);
+  return Status::Ok();
 }
 
 Status Ingester::Run(const std::atomic<bool>& stop) {

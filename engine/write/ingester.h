@@ -47,9 +47,10 @@ class Ingester {
  public:
   Ingester(ObjectStore& store, ObjectAppender& appender, IngestOptions options, LogSink& log);
 
-  // A file to tail, or "-" for stdin; `name` names its objects.
+  // A file to tail, or "-" for stdin; `name` names its objects. A source
+  // given twice is refused.
   Status AddSource(const std::string& path, const std::string& name);
-  // Loads the journal and settles appends a crash interrupted.
+  // Locks and loads the journal and settles appends a crash interrupted.
   Status Resume();
   // Runs until `stop` (then flushes everything read) or, without follow,
   // until every source is at its end.
@@ -60,6 +61,7 @@ class Ingester {
   struct Source {
     std::string path;  // "-" for stdin
     std::string name;
+    std::string id;  // in the journal: the path, or "-:<name>" for stdin
     UniqueFd fd;
     std::string buffer;  // read, not yet appended
     std::chrono::steady_clock::time_point buffered_since;
@@ -79,6 +81,7 @@ class Ingester {
   LogSink& log_;
   std::vector<Source> sources_;
   IngestJournal journal_;
+  UniqueFd journal_lock_;  // flock()ed: one ingest per journal
   IngestStats stats_;
 };
 

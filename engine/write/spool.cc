@@ -7,7 +7,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <cstring>
 
@@ -18,7 +17,22 @@ namespace shoal {
 namespace {
 
 Status Errno(const std::string& what, int err) {
-  return Status(ErrorCode::kIoError, what + ": " + std::strerror(err));
+  const ErrorCode code = err == ENOSPC || err == EDQUOT ? ErrorCode::kNoSpace : ErrorCode::kIoError;
+  return Status(code, what + ": " + std::strerror(err));
+}
+
+// The counter part of an entry file's name, or nothing for other files.
+std::optional<uint64_t> IdNumber(const std::string& name) {
+  const size_t dot = name.find('.');
+  if (dot != 16) return std::nullopt;
+  uint64_t value = 0;
+  for (size_t i = 0; i < 16; ++i) {
+    const char c = name[i];
+    const int digit = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+    if (digit < 0) return std::nullopt;
+    value = value * 16 + static_cast<uint64_t>(digit);
+  }
+  return value;
 }
 
 bool EndsWith(const std::string& s, std::string_view suffix) {
@@ -107,10 +121,69 @@ Status SpoolEntry::Remove() {
     return Errno("remove " + PathOf(".rec"), errno);
   }
   removed_ = true;
+  spool_.Untrack(record_.key, id_);
+  ::unlink(PathOf(".pos").c_str());
   if (::unlink(PathOf(".data").c_str()) != 0 && errno != ENOENT) {
     return Errno("remove " + PathOf(".data"), errno);
   }
   return Status::Ok();
+}
+
+void SpoolEntry::SupersedeOlder() { spool_.Supersede(record_.key, id_); }
+
+Status SpoolEntry::RecordAppend(const AppendProgress& progress) {
+  return WriteDurably(dir_, PathOf(".pos"), EncodeAppendProgress(progress));
+}
+
+Result<std::optional<AppendProgress>> SpoolEntry::LastAppend() const {
+  if (::access(PathOf(".pos").c_str(), F_OK) != 0 && errno == ENOENT) {
+    return std::optional<AppendProgress>();
+  }
+  Result<std::string> bytes = ReadWholeFile(PathOf(".pos"));
+  if (!bytes.ok()) return bytes.status();
+  Result<AppendProgress> progress = DecodeAppendProgress(*bytes);
+  if (!progress.ok()) return progress.status().WithContext(PathOf(".pos"));
+  return std::optional<AppendProgress>(*progress);
+}
+
+void Spool::Track(const std::string& key, const std::string& id) {
+  std::lock_guard lock(live_mu_);
+  live_.emplace(key, id);
+}
+
+void Spool::Untrack(const std::string& key, const std::string& id) {
+  std::lock_guard lock(live_mu_);
+  auto range = live_.equal_range(key);
+  for (auto it = range.first; it != range.second; ++it) {
+    if (it->second == id) {
+      live_.erase(it);
+      return;
+    }
+  }
+}
+
+void Spool::Supersede(const std::string& key, const std::string& newer_id) {
+  std::vector<std::string> stale;
+  {
+    std::lock_guard lock(live_mu_);
+    auto range = live_.equal_range(key);
+    for (auto it = range.first; it != range.second;) {
+      if (newer_id.empty() || it->second < newer_id) {  // ids are fixed-width hex
+        stale.push_back(it->second);
+        it = live_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+  const std::string entries = EntriesDir();
+  for (const std::string& id : stale) {
+    // The record first, as in Remove; a handle still open on the data file
+    // keeps reading it.
+    ::unlink((entries + "/" + id + ".rec").c_str());
+    ::unlink((entries + "/" + id + ".pos").c_str());
+    ::unlink((entries + "/" + id + ".data").c_str());
+  }
 }
 
 Result<std::unique_ptr<Spool>> Spool::Open(EventLoop& loop, SpoolOptions options) {
@@ -130,24 +203,25 @@ Result<std::unique_ptr<Spool>> Spool::Open(EventLoop& loop, SpoolOptions options
     }
     return Errno("lock " + lock_path, errno);
   }
-  std::unique_ptr<Spool> spool(new Spool(loop, std::move(options), std::move(lock)));
   // Data files without a record were committed before a crash; temporary
-  // records were never acknowledged.
-  const std::string entries = spool->EntriesDir();
+  // files were never acknowledged.
+  const std::string entries = options.dir + "/entries";
+  uint64_t next_id = 0;
   if (DIR* d = ::opendir(entries.c_str())) {
     std::vector<std::string> names;
     while (dirent* e = ::readdir(d)) names.emplace_back(e->d_name);
     ::closedir(d);
     for (const std::string& name : names) {
       const std::string path = entries + "/" + name;
-      if (EndsWith(name, ".rec.tmp")) ::unlink(path.c_str());
-      if (EndsWith(name, ".data")) {
-        const std::string record = path.substr(0, path.size() - 5) + ".rec";
+      if (EndsWith(name, ".tmp")) ::unlink(path.c_str());
+      if (EndsWith(name, ".data") || EndsWith(name, ".pos")) {
+        const std::string record = path.substr(0, path.rfind('.')) + ".rec";
         if (::access(record.c_str(), F_OK) != 0 && errno == ENOENT) ::unlink(path.c_str());
       }
+      if (std::optional<uint64_t> id = IdNumber(name)) next_id = std::max(next_id, *id + 1);
     }
   }
-  return spool;
+  return std::unique_ptr<Spool>(new Spool(loop, std::move(options), std::move(lock), next_id));
 }
 
 Result<UniqueFd> Spool::OpenData(const std::string& path, bool create) const {
@@ -159,13 +233,9 @@ Result<UniqueFd> Spool::OpenData(const std::string& path, bool create) const {
 }
 
 Result<std::unique_ptr<SpoolEntry>> Spool::Create(const SpoolRecord& record) {
-  // Ids sort in creation order, across restarts too.
-  const auto now = std::chrono::system_clock::now().time_since_epoch();
-  char id[48];
-  std::snprintf(id, sizeof(id), "%016llx-%08llx",
-                static_cast<unsigned long long>(
-                    std::chrono::duration_cast<std::chrono::nanoseconds>(now).count()),
-                static_cast<unsigned long long>(next_id_.fetch_add(1)));
+  // Ids sort in creation order, across restarts too (see Open).
+  char id[24];
+  std::snprintf(id, sizeof(id), "%016llx", static_cast<unsigned long long>(next_id_.fetch_add(1)));
   const std::string entries = EntriesDir();
   const std::string base = entries + "/" + id;
   Result<UniqueFd> data = OpenData(base + ".data", /*create=*/true);
@@ -174,8 +244,9 @@ Result<std::unique_ptr<SpoolEntry>> Spool::Create(const SpoolRecord& record) {
     ::unlink((base + ".data").c_str());
     return s;
   }
+  Track(record.key, id);
   return std::unique_ptr<SpoolEntry>(
-      new SpoolEntry(loop_, entries, id, record, std::move(*data), 0));
+      new SpoolEntry(*this, loop_, entries, id, record, std::move(*data), 0));
 }
 
 Result<Spool::Leftovers> Spool::TakeLeftovers() {
@@ -211,8 +282,9 @@ Result<Spool::Leftovers> Spool::TakeLeftovers() {
       out.unreadable.push_back(Errno("stat " + base + ".data", errno).ToString());
       continue;
     }
+    Track(record->key, id);
     out.entries.push_back(std::unique_ptr<SpoolEntry>(
-        new SpoolEntry(loop_, entries, id, std::move(*record), std::move(*data),
+        new SpoolEntry(*this, loop_, entries, id, std::move(*record), std::move(*data),
                        static_cast<uint64_t>(st.st_size))));
   }
   return out;

@@ -6,6 +6,13 @@
 //                             mounts never recover each other's live files
 //   <dir>/entries/<id>.rec    the SpoolRecord: which object, and how
 //   <dir>/entries/<id>.data   the bytes written so far, in order
+//   <dir>/entries/<id>.pos    appends only: AppendProgress
+//
+// Ids are a counter that continues from the largest id found at open, so
+// leftovers replay in creation order whatever the clock does. When an
+// object is committed, deleted or renamed over, older entries for its key
+// are superseded (deleted): recovery must never put back stale bytes over
+// a newer object.
 //
 // An entry is created (data file, then its record renamed into place and the
 // directory fsynced) before the first byte is accepted. Append writes
@@ -21,7 +28,10 @@
 
 #include <atomic>
 #include <cstdint>
+#include <map>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,6 +41,8 @@
 #include "engine/write/spool_record.h"
 
 namespace shoal {
+
+class Spool;
 
 class SpoolEntry {
  public:
@@ -50,12 +62,21 @@ class SpoolEntry {
   Status Clear();
   // The object is committed: deletes the entry.
   Status Remove();
+  // This entry's bytes are in the bucket: older entries for the same key
+  // are stale and go.
+  void SupersedeOlder();
+
+  // Appends only: where the entry stands (durable), and where it stood at
+  // the last record (none before the first append).
+  Status RecordAppend(const AppendProgress& progress);
+  Result<std::optional<AppendProgress>> LastAppend() const;
 
  private:
   friend class Spool;
-  SpoolEntry(EventLoop& loop, std::string dir, std::string id, SpoolRecord record, UniqueFd data,
-             uint64_t size)
-      : loop_(loop),
+  SpoolEntry(Spool& spool, EventLoop& loop, std::string dir, std::string id, SpoolRecord record,
+             UniqueFd data, uint64_t size)
+      : spool_(spool),
+        loop_(loop),
         dir_(std::move(dir)),
         id_(std::move(id)),
         record_(std::move(record)),
@@ -63,6 +84,7 @@ class SpoolEntry {
         size_(size) {}
   std::string PathOf(const char* suffix) const { return dir_ + "/" + id_ + suffix; }
 
+  Spool& spool_;
   EventLoop& loop_;
   const std::string dir_;  // <spool>/entries
   const std::string id_;
@@ -96,19 +118,28 @@ class Spool {
   };
   Result<Leftovers> TakeLeftovers();
 
+  // Deletes every entry for `key` created before `newer_id` ("": all of
+  // them): the key was committed, deleted or renamed over since.
+  void Supersede(const std::string& key, const std::string& newer_id);
+
   const std::string& dir() const { return options_.dir; }
 
  private:
-  Spool(EventLoop& loop, SpoolOptions options, UniqueFd lock)
-      : loop_(loop), options_(std::move(options)), lock_(std::move(lock)) {}
+  friend class SpoolEntry;
+  Spool(EventLoop& loop, SpoolOptions options, UniqueFd lock, uint64_t next_id)
+      : loop_(loop), options_(std::move(options)), lock_(std::move(lock)), next_id_(next_id) {}
   std::string EntriesDir() const { return options_.dir + "/entries"; }
   Result<UniqueFd> OpenData(const std::string& path, bool create) const;
+  void Track(const std::string& key, const std::string& id);
+  void Untrack(const std::string& key, const std::string& id);
 
   EventLoop& loop_;
   const SpoolOptions options_;
   UniqueFd lock_;  // flock()ed
-  std::atomic<uint64_t> next_id_{0};
+  std::atomic<uint64_t> next_id_;
   bool leftovers_taken_ = false;
+  std::mutex live_mu_;
+  std::multimap<std::string, std::string> live_;  // key -> ids not yet removed; live_mu_
 };
 
 }  // namespace shoal

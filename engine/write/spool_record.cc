@@ -67,4 +67,21 @@ Result<SpoolRecord> DecodeSpoolRecord(std::string_view bytes) {
   return record;
 }
 
+std::string EncodeAppendProgress(const AppendProgress& progress) {
+  std::string out("SHOALAP1");
+  AppendLe(out, progress.position, 8);
+  AppendLe(out, progress.spool_offset, 8);
+  AppendLe(out, progress.pending, 8);
+  AppendLe(out, XXH3_64bits(out.data(), out.size()), 8);
+  return out;
+}
+
+Result<AppendProgress> DecodeAppendProgress(std::string_view bytes) {
+  if (bytes.size() != 40 || bytes.substr(0, 8) != "SHOALAP1" ||
+      XXH3_64bits(bytes.data(), 32) != GetLe(bytes, 32, 8)) {
+    return Status(ErrorCode::kCorrupt, "spool append progress: damaged or not one");
+  }
+  return AppendProgress{GetLe(bytes, 8, 8), GetLe(bytes, 16, 8), GetLe(bytes, 24, 8)};
+}
+
 }  // namespace shoal

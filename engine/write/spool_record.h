@@ -30,8 +30,23 @@ struct SpoolRecord {
   bool operator==(const SpoolRecord&) const = default;
 };
 
+// Where an append entry stands: the object was `position` bytes long when
+// the spool's bytes from `spool_offset` went to it; `pending` of them are
+// in an append whose outcome is not known yet (0: none). Rewritten before
+// and after each append, so recovery can tell what landed without guessing
+// from the object's length alone.
+struct AppendProgress {
+  uint64_t position = 0;
+  uint64_t spool_offset = 0;
+  uint64_t pending = 0;
+  bool operator==(const AppendProgress&) const = default;
+};
+
 std::string EncodeSpoolRecord(const SpoolRecord& record);
 // kCorrupt, naming what is wrong, for anything but an intact record.
 Result<SpoolRecord> DecodeSpoolRecord(std::string_view bytes);
+// "SHOALAP1" | u64 position | u64 spool_offset | u64 pending | u64 xxh3.
+std::string EncodeAppendProgress(const AppendProgress& progress);
+Result<AppendProgress> DecodeAppendProgress(std::string_view bytes);
 
 }  // namespace shoal

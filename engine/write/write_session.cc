@@ -38,15 +38,16 @@ Status WriteSession::Write(uint64_t offset, std::string_view bytes) {
 }
 
 Status WriteSession::Truncate(uint64_t size) {
-  if (size == size_ && !committed_) return Status::Ok();
+  if (size == size_) return Status::Ok();
   if (size != 0) {
     return Status(ErrorCode::kUnsupported, "truncate of " + key_ + " to " + std::to_string(size) +
                                                " bytes: only 0 is supported while writing");
   }
-  writer_ = std::make_unique<ObjectWriter>(store_, key_, options_);  // the old one aborts
+  // The spool first: if clearing it fails, nothing else has changed.
   if (spool_) {
     if (Status s = spool_->Clear(); !s.ok()) return s;
   }
+  writer_ = std::make_unique<ObjectWriter>(store_, key_, options_);  // the old one aborts
   size_ = 0;
   committed_.reset();
   streaming_failure_ = Status::Ok();
@@ -62,6 +63,7 @@ Status WriteSession::Commit() {
   if (!done.ok()) return done.status();
   writer_.reset();
   committed_ = *done;
+  if (spool_) spool_->SupersedeOlder();  // stale bytes must never come back over these
   return Status::Ok();
 }
 
@@ -72,7 +74,7 @@ void WriteSession::Close() {
 }
 
 Status WriteSession::Reopen() {
-  if (!spool_) {
+  if (!spool_ && size_ > 0) {
     return Status(ErrorCode::kUnsupported,
                   "write to " + key_ +
                       " after it was committed (by close or fsync); "
@@ -82,11 +84,13 @@ Status WriteSession::Reopen() {
   streaming_failure_ = Status::Ok();
   committed_.reset();
   const uint64_t chunk = std::max<uint64_t>(options_.part_size, 1 << 20);
-  for (uint64_t offset = 0; offset < size_ && writer_; offset += chunk) {
+  for (uint64_t offset = 0; spool_ && offset < size_ && writer_; offset += chunk) {
     Result<std::string> bytes = spool_->Read(offset, std::min(chunk, size_ - offset));
-    if (!bytes.ok()) return bytes.status();
-    if (Status s = writer_->Append(*bytes); !s.ok()) {
-      streaming_failure_ = s;  // Commit uploads from the spool instead
+    Status s = bytes.ok() ? writer_->Append(*bytes) : bytes.status();
+    if (!s.ok()) {
+      // A half-filled writer must never be finished: Commit uploads the
+      // whole object from the spool instead.
+      streaming_failure_ = s;
       writer_.reset();
     }
   }

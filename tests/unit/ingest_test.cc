@@ -11,6 +11,7 @@
 
 #include "engine/store/await.h"
 #include "engine/store/file/file_store.h"
+#include "engine/write/append_session.h"
 #include "engine/write/ingester.h"
 #include "engine/write/object_appender.h"
 #include "tests/support/temp_dir.h"
@@ -104,7 +105,7 @@ TEST_F(IngestTest, EveryByteOnceAcrossRunsAndRolls) {
   }
   size_t objects = 0;
   EXPECT_EQ(Ingested(&objects), expected);
-  EXPECT_EQ(objects, 2u);  // rolled once past 1000 bytes, after 1401
+  EXPECT_EQ(objects, 3u);  // 2806 bytes: 1000, 1000 and 806
 }
 
 TEST_F(IngestTest, ACrashedAppendIsSettledByTheObjectsLength) {
@@ -153,6 +154,46 @@ TEST_F(IngestTest, ObjectChangedBySomeoneElseIsReportedNotOverwritten) {
   Status s = RunOnce();
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.code(), ErrorCode::kPositionMismatch) << s.ToString();
+}
+
+TEST_F(IngestTest, ATruncatedSourceAndADuplicateSourceAreRefusedByName) {
+  AppendToLog("0123456789");
+  ASSERT_TRUE(RunOnce().ok());
+  ASSERT_EQ(::truncate(log_path_.c_str(), 4), 0);  // rotated by copytruncate
+  Status s = RunOnce();
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("truncated or rotated"), std::string::npos) << s.ToString();
+  ObjectAppender appender(*store_, AppendStrategy::kAuto, {});
+  Ingester ingester(*store_, appender, options_, log_);
+  ASSERT_TRUE(ingester.AddSource(log_path_, "app").ok());
+  EXPECT_FALSE(ingester.AddSource(log_path_, "again").ok());
+}
+
+TEST_F(IngestTest, SpooledAppendsResumeFromTheirRecordedProgress) {
+  testing::TempDir spool_dir("ingest-spool");
+  EventLoop loop;
+  ASSERT_TRUE(loop.Start().ok());
+  auto spool = Spool::Open(loop, {spool_dir.path().string(), false});
+  ASSERT_TRUE(spool.ok());
+  ObjectAppender appender(*store_, AppendStrategy::kAuto, {});
+  ASSERT_TRUE(Await<PutResult>([&](auto d) { store_->Put({"log", "base-"}, d); }).ok());
+  auto entry = (*spool)->Create({"log", SpoolRecord::Mode::kAppend, 5, ""});
+  ASSERT_TRUE(entry.ok());
+  ASSERT_TRUE((*entry)->Append("abcdef").ok());
+  // "ab" landed earlier; "cdef" was in flight when the writer died, and
+  // two of its bytes landed (a multi-chunk append cut short).
+  ASSERT_TRUE((*entry)->RecordAppend({7, 2, 4}).ok());
+  ASSERT_TRUE(Await<PutResult>([&](auto d) { store_->Put({"log", "base-abcd"}, d); }).ok());
+  ASSERT_TRUE(FinishSpooledAppend(appender, **entry, 9).ok());
+  GetRequest get;
+  get.key = "log";
+  auto got = Await<GetResult>([&](auto d) { store_->Get(get, d); });
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->data, "base-abcdef");
+  // Done already: nothing more. Someone else's length: refused.
+  EXPECT_TRUE(FinishSpooledAppend(appender, **entry, 11).ok());
+  Status changed = FinishSpooledAppend(appender, **entry, 6);
+  EXPECT_EQ(changed.code(), ErrorCode::kPositionMismatch) << changed.ToString();
 }
 
 TEST_F(IngestTest, CopyStrategyAppendsToPlainObjectsSmallAndLarge) {

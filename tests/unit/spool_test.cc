@@ -116,6 +116,58 @@ TEST_F(SpoolTest, ADamagedRecordIsReportedAndKept) {
             2);  // both files kept for a human
 }
 
+TEST_F(SpoolTest, ACommitSupersedesOlderEntriesOfItsKeyAndIdsKeepTheirOrder) {
+  std::string newest_id;
+  {
+    auto spool = OpenSpool();
+    ASSERT_TRUE(spool.ok());
+    // A failed write of k (its entry stays), then a successful one.
+    auto failed = (*spool)->Create({"k", SpoolRecord::Mode::kReplace, 0, ""});
+    ASSERT_TRUE(failed.ok());
+    ASSERT_TRUE((*failed)->Append("stale").ok());
+    auto other = (*spool)->Create({"other", SpoolRecord::Mode::kReplace, 0, ""});
+    ASSERT_TRUE(other.ok());
+    ASSERT_TRUE((*other)->Append("keep").ok());
+    auto newer = (*spool)->Create({"k", SpoolRecord::Mode::kReplace, 0, ""});
+    ASSERT_TRUE(newer.ok());
+    ASSERT_TRUE((*newer)->Append("fresh").ok());
+    EXPECT_LT((*failed)->id(), (*newer)->id());
+    (*newer)->SupersedeOlder();  // k's fresh bytes are in the bucket
+    newest_id = (*newer)->id();
+  }
+  auto spool = OpenSpool();
+  ASSERT_TRUE(spool.ok());
+  auto leftovers = (*spool)->TakeLeftovers();
+  ASSERT_TRUE(leftovers.ok());
+  ASSERT_EQ(leftovers->entries.size(), 2u);  // "other", and k's newest (not removed yet)
+  EXPECT_EQ(leftovers->entries[0]->record().key, "other");
+  EXPECT_EQ(leftovers->entries[1]->id(), newest_id);
+  // Ids go on from the largest found, whatever the clock says.
+  auto next = (*spool)->Create({"n", SpoolRecord::Mode::kReplace, 0, ""});
+  ASSERT_TRUE(next.ok());
+  EXPECT_GT((*next)->id(), newest_id);
+  // Deleting k supersedes every entry of it.
+  (*spool)->Supersede("k", "");
+  EXPECT_FALSE(std::filesystem::exists(dir_.path() / "entries" / (newest_id + ".rec")));
+}
+
+TEST_F(SpoolTest, AppendProgressIsDurableAndChecked) {
+  auto spool = OpenSpool();
+  ASSERT_TRUE(spool.ok());
+  auto entry = (*spool)->Create({"log", SpoolRecord::Mode::kAppend, 10, ""});
+  ASSERT_TRUE(entry.ok());
+  auto none = (*entry)->LastAppend();
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(none->has_value());
+  ASSERT_TRUE((*entry)->RecordAppend({12, 2, 5}).ok());
+  auto last = (*entry)->LastAppend();
+  ASSERT_TRUE(last.ok() && last->has_value());
+  EXPECT_EQ(**last, (AppendProgress{12, 2, 5}));
+  std::string bytes = EncodeAppendProgress({1, 2, 3});
+  bytes[10] ^= 1;
+  EXPECT_FALSE(DecodeAppendProgress(bytes).ok());
+}
+
 TEST_F(SpoolTest, ClearForgetsTheBytes) {
   auto spool = OpenSpool();
   ASSERT_TRUE(spool.ok());

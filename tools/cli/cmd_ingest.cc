@@ -34,8 +34,9 @@ std::string BaseName(const std::string& path) {
   return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
-std::string DefaultJournal(const std::string& location, const std::vector<std::string>& files) {
-  std::string identity = location;
+std::string DefaultJournal(const std::string& location, const std::vector<std::string>& files,
+                           const std::string& name) {
+  std::string identity = location + "\n" + name;
   for (const std::string& file : files) identity += "\n" + file;
   const Sha256Digest digest = Sha256(identity);
   return "/var/tmp/shoal-ingest-" + HexLower(digest.data(), 8) + ".journal";
@@ -70,7 +71,8 @@ int RunIngest(const IngestArgs& args) {
   options.roll_seconds = args.roll_seconds;
   options.flush_seconds = args.flush_seconds;
   options.follow = !args.once;
-  options.journal_path = args.journal.empty() ? DefaultJournal(args.location, files) : args.journal;
+  options.journal_path =
+      args.journal.empty() ? DefaultJournal(args.location, files, args.name) : args.journal;
   StderrLogSink log;
   Ingester ingester((*stack)->store(), appender, options, log);
   for (const std::string& file : files) {

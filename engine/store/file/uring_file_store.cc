@@ -33,7 +33,9 @@ void UringFileStore::Get(GetRequest request, Callback<GetResult> done) {
   if (loop_.InLoopThread()) {
     StartGet(std::move(get));
   } else {
-    loop_.Post([this, get] { StartGet(get); });
+    if (!loop_.Post([this, get] { StartGet(get); })) {
+      get->done(Status(ErrorCode::kCancelled, "the file store's event loop has stopped"));
+    }
   }
 }
 
