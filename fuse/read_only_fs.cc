@@ -10,6 +10,7 @@
 
 #include "fuse/attributes.h"
 #include "fuse/errno_map.h"
+#include "fuse/pending_reply.h"
 
 namespace shoal {
 namespace {
@@ -26,23 +27,6 @@ void ReplyXattr(fuse_req_t req, const std::string& value, size_t size) {
     fuse_reply_buf(req, value.data(), value.size());
   }
 }
-
-// Answers a read exactly once: with the engine's result, or with EIO if the
-// engine drops the callback without calling it (its loop has died), so no
-// reader ever waits for an answer that cannot come.
-class PendingReply {
- public:
-  explicit PendingReply(fuse_req_t req) : req_(req) {}
-  PendingReply(const PendingReply&) = delete;
-  PendingReply& operator=(const PendingReply&) = delete;
-  ~PendingReply() {
-    if (req_ != nullptr) fuse_reply_err(req_, EIO);
-  }
-  fuse_req_t Take() { return std::exchange(req_, nullptr); }
-
- private:
-  fuse_req_t req_;
-};
 
 }  // namespace
 

@@ -8,6 +8,7 @@
 
 #include "engine/store/await.h"
 #include "fuse/errno_map.h"
+#include "fuse/pending_reply.h"
 #include "fuse/write_fs.h"
 
 namespace shoal {
@@ -15,22 +16,6 @@ namespace {
 
 struct DirHandle {
   std::vector<DirEntryName> entries;
-};
-
-// Answers a read exactly once: with the store's result, or EIO if the
-// callback is dropped unanswered (the store's loop stopped).
-class PendingReply {
- public:
-  explicit PendingReply(fuse_req_t req) : req_(req) {}
-  PendingReply(const PendingReply&) = delete;
-  PendingReply& operator=(const PendingReply&) = delete;
-  ~PendingReply() {
-    if (req_ != nullptr) fuse_reply_err(req_, EIO);
-  }
-  fuse_req_t Take() { return std::exchange(req_, nullptr); }
-
- private:
-  fuse_req_t req_;
 };
 
 }  // namespace
