@@ -62,7 +62,14 @@ fuse_entry_param ReadOnlyFs::EntryOf(const Snapshot& snapshot, uint32_t entry) c
   return e;
 }
 
-void ReadOnlyFs::Init(void* /*userdata*/, fuse_conn_info* conn) {
+void ReadOnlyFs::Init(void* userdata, fuse_conn_info* conn) {
+  // Zero-message opens: the first open answers ENOSYS and the kernel stops
+  // sending OPEN and RELEASE, two of the four round trips a small file
+  // costs (LOOKUP, OPEN, READ, RELEASE). Reads then name their file by
+  // inode, whose generation pins the snapshot as a handle would, and the
+  // kernel keeps the page cache across opens as with keep_cache.
+  static_cast<ReadOnlyFs*>(userdata)->zero_message_open_ =
+      (conn->capable & FUSE_CAP_NO_OPEN_SUPPORT) != 0;
   // Reads are answered out of order from the engine's loop.
   if (conn->capable & FUSE_CAP_ASYNC_READ) conn->want |= FUSE_CAP_ASYNC_READ;
   if (conn->capable & FUSE_CAP_READDIRPLUS) conn->want |= FUSE_CAP_READDIRPLUS;
@@ -218,9 +225,10 @@ void ReadOnlyFs::Open(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
     fuse_reply_err(req, EISDIR);
     return;
   }
+  if (fs.zero_message_open_) return (void)fuse_reply_err(req, ENOSYS);  // see Init
   auto open = std::make_unique<OpenFile>();
   open->snapshot = snapshot;
-  open->path = m.Path(entry);
+  open->entry = entry;
   if (!snapshot->catalog->File(entry, &open->file)) {
     fuse_reply_err(req, EIO);
     return;
@@ -231,28 +239,40 @@ void ReadOnlyFs::Open(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
   if (fuse_reply_open(req, fi) != 0) delete reinterpret_cast<OpenFile*>(fi->fh);
 }
 
-void ReadOnlyFs::Read(fuse_req_t req, fuse_ino_t /*ino*/, size_t size, off_t off,
-                      fuse_file_info* fi) {
+void ReadOnlyFs::Read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, fuse_file_info* fi) {
   ReadOnlyFs& fs = Of(req);
-  const OpenFile* open = reinterpret_cast<const OpenFile*>(fi->fh);
   if (off < 0) {
     fuse_reply_err(req, EINVAL);
     return;
   }
+  // With a handle, its file; with zero-message opens, the inode's: either
+  // way the version the file was opened in.
+  std::shared_ptr<const Snapshot> snapshot;
+  uint32_t entry = 0;
+  FileRef file;
+  if (const auto* open = reinterpret_cast<const OpenFile*>(fi->fh)) {
+    snapshot = open->snapshot;
+    entry = open->entry;
+    file = open->file;
+  } else {
+    if (!fs.ResolveOrReply(req, ino, &snapshot, &entry)) return;
+    if (!snapshot->catalog->File(entry, &file)) return (void)fuse_reply_err(req, EISDIR);
+    file.generation = snapshot->generation;
+  }
   // The callback runs on the engine's loop thread; fuse_reply_buf is safe
-  // to call from any thread. The handle outlives the read: the kernel does
-  // not release a file with reads outstanding.
+  // to call from any thread. It holds the snapshot, for the path it logs.
   auto pending = std::make_shared<PendingReply>(req);
-  fs.engine_.Read(open->file, static_cast<uint64_t>(off), size,
-                  [pending, &fs, open](Result<std::string_view> data) {
+  fs.engine_.Read(file, static_cast<uint64_t>(off), size,
+                  [pending, &fs, snapshot, entry](Result<std::string_view> data) {
                     fuse_req_t reply = pending->Take();
                     if (data.ok()) {
                       fuse_reply_buf(reply, data->data(), data->size());
                       return;
                     }
                     const int err = ReadErrno(data.status());
-                    fs.LogOnce(open->path, std::string("read failed with ") + std::strerror(err) +
-                                               ": " + data.status().ToString());
+                    fs.LogOnce(snapshot->manifest->Path(entry), std::string("read failed with ") +
+                                                                    std::strerror(err) + ": " +
+                                                                    data.status().ToString());
                     fuse_reply_err(reply, err);
                   });
 }

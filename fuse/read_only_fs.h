@@ -5,7 +5,9 @@
 // A read hands the request to the engine and returns at once; the engine's
 // completion, on its loop thread, replies with fuse_reply_buf. So no FUSE
 // thread ever waits for the network, and a few threads serve thousands of
-// concurrent reads. Every mutation returns EROFS.
+// concurrent reads. Every mutation returns EROFS. Where the kernel offers
+// zero-message opens, files are opened without a round trip to us (see
+// Init), so a small file costs a LOOKUP and a READ.
 //
 // Lookup counts follow libfuse's contract (passthrough_hp is the model):
 // every successful lookup reply and every readdirplus entry is one
@@ -19,6 +21,7 @@
 
 #include <fuse_lowlevel.h>
 
+#include <atomic>
 #include <mutex>
 #include <string>
 #include <unordered_set>
@@ -41,8 +44,8 @@ class ReadOnlyFs {
  private:
   struct OpenFile {
     std::shared_ptr<const Snapshot> snapshot;  // the version this handle reads
+    uint32_t entry = 0;
     FileRef file;
-    std::string path;
   };
 
   struct OpenDirectory {
@@ -79,6 +82,7 @@ class ReadOnlyFs {
   ReadEngine& engine_;
   const ViewOptions options_;
   LogSink& log_;
+  std::atomic<bool> zero_message_open_{false};  // set by Init
   std::mutex logged_mu_;
   std::unordered_set<std::string> logged_;  // guarded by logged_mu_
 };
