@@ -14,8 +14,8 @@
 
 #include "engine/auth/crypto.h"
 #include "engine/store/await.h"
-#include "engine/write/object_writer.h"
 #include "engine/store/store_stack.h"
+#include "engine/write/object_writer.h"
 #include "tests/support/command.h"
 #include "tests/support/fault_proxy.h"
 #include "tests/support/rgw_env.h"
