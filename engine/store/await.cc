@@ -19,6 +19,13 @@ Result<std::vector<ObjectInfo>> ListAll(ObjectStore& store, const std::string& p
   }
 }
 
+Result<uint64_t> ObjectLength(ObjectStore& store, const std::string& key) {
+  Result<ObjectInfo> head = Await<ObjectInfo>([&](auto done) { store.Head(key, done); });
+  if (head.ok()) return head->size;
+  if (head.status().code() == ErrorCode::kNotFound) return uint64_t{0};
+  return head.status();
+}
+
 Result<std::vector<PendingUpload>> ListAllUploads(ObjectStore& store, const std::string& prefix) {
   std::vector<PendingUpload> all;
   ListUploadsRequest request;

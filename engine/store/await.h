@@ -22,6 +22,9 @@ Result<T> Await(Start&& start) {
 // Lists every key under `prefix` (no delimiter), following continuations.
 Result<std::vector<ObjectInfo>> ListAll(ObjectStore& store, const std::string& prefix);
 
+// The object's length, 0 if it does not exist (an append's starting point).
+Result<uint64_t> ObjectLength(ObjectStore& store, const std::string& key);
+
 // Every pending multipart upload under `prefix`.
 Result<std::vector<PendingUpload>> ListAllUploads(ObjectStore& store, const std::string& prefix);
 

@@ -52,9 +52,9 @@ void AppendSession::Landed(uint64_t bytes) {
 }
 
 Status AppendSession::Reconcile() {
-  Result<ObjectInfo> head = Await<ObjectInfo>([&](auto done) { store_.Head(key_, done); });
-  if (!head.ok() && head.status().code() != ErrorCode::kNotFound) return head.status();
-  const uint64_t length = head.ok() ? head->size : 0;
+  Result<uint64_t> current = ObjectLength(store_, key_);
+  if (!current.ok()) return current.status();
+  const uint64_t length = *current;
   const uint64_t from = base_ + appended_;
   if (length < from || length > base_ + written_) {
     return Changed(key_, length, from, base_ + written_);

@@ -1,16 +1,12 @@
 #include "engine/write/ingest_journal.h"
 
-#include <fcntl.h>
 #include <unistd.h>
 #include <xxhash.h>
 
 #include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <sstream>
 
 #include "engine/base/little_endian.h"
-#include "engine/base/unique_fd.h"
+#include "engine/write/durable_file.h"
 
 namespace shoal {
 namespace {
@@ -120,35 +116,15 @@ Result<IngestJournal> DecodeIngestJournal(std::string_view bytes) {
 
 Result<IngestJournal> LoadIngestJournal(const std::string& path) {
   if (::access(path.c_str(), F_OK) != 0 && errno == ENOENT) return IngestJournal{};
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status(ErrorCode::kIoError, "cannot open " + path);
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
-  Result<IngestJournal> journal = DecodeIngestJournal(bytes.str());
+  Result<std::string> bytes = ReadWholeFile(path);
+  if (!bytes.ok()) return bytes.status();
+  Result<IngestJournal> journal = DecodeIngestJournal(*bytes);
   if (!journal.ok()) return journal.status().WithContext(path);
   return journal;
 }
 
 Status SaveIngestJournal(const std::string& path, const IngestJournal& journal) {
-  const std::string bytes = EncodeIngestJournal(journal);
-  const std::string tmp = path + ".tmp";
-  auto fail = [&](const std::string& what) {
-    return Status(ErrorCode::kIoError, what + " " + tmp + ": " + std::strerror(errno));
-  };
-  {
-    UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
-    if (!fd.valid()) return fail("create");
-    if (::write(fd.get(), bytes.data(), bytes.size()) != static_cast<ssize_t>(bytes.size())) {
-      return fail("write");
-    }
-    if (::fsync(fd.get()) != 0) return fail("fsync");
-  }
-  if (::rename(tmp.c_str(), path.c_str()) != 0) return fail("rename");
-  const size_t slash = path.rfind('/');
-  const std::string dir = slash == std::string::npos ? "." : path.substr(0, slash + 1);
-  UniqueFd dfd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (dfd.valid()) ::fsync(dfd.get());
-  return Status::Ok();
+  return WriteFileDurably(path, EncodeIngestJournal(journal));
 }
 
 }  // namespace shoal

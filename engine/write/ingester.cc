@@ -14,13 +14,10 @@
 #include <thread>
 
 #include "engine/store/await.h"
+#include "engine/write/durable_file.h"
 
 namespace shoal {
 namespace {
-
-Status Errno(const std::string& what) {
-  return Status(ErrorCode::kIoError, what + ": " + std::strerror(errno));
-}
 
 std::string UtcStamp(int64_t unix_seconds) {
   const std::time_t t = static_cast<std::time_t>(unix_seconds);
@@ -36,7 +33,7 @@ Result<std::string> ReadAt(int fd, uint64_t offset, uint64_t length, const std::
   size_t got = 0;
   while (got < length) {
     const ssize_t n = ::pread(fd, out.data() + got, length - got, static_cast<off_t>(offset + got));
-    if (n < 0) return Errno("read " + path);
+    if (n < 0) return ErrnoStatus("read " + path, errno);
     if (n == 0) return Status(ErrorCode::kIoError, path + " is shorter than the journal says");
     got += static_cast<size_t>(n);
   }
@@ -64,7 +61,7 @@ Status Ingester::AddSource(const std::string& path, const std::string& name) {
   } else {
     source.fd = UniqueFd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   }
-  if (!source.fd.valid()) return Errno("open " + path);
+  if (!source.fd.valid()) return ErrnoStatus("open " + path, errno);
   sources_.push_back(std::move(source));
   return Status::Ok();
 }
@@ -80,7 +77,7 @@ IngestSourceState& Ingester::StateOf(const Source& source) {
 Status Ingester::Resume() {
   const std::string lock_path = options_.journal_path + ".lock";
   journal_lock_ = UniqueFd(::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600));
-  if (!journal_lock_.valid()) return Errno("open " + lock_path);
+  if (!journal_lock_.valid()) return ErrnoStatus("open " + lock_path, errno);
   if (::flock(journal_lock_.get(), LOCK_EX | LOCK_NB) != 0) {
     return Status(ErrorCode::kInvalidArgument,
                   "journal " + options_.journal_path + " is in use by another shoal ingest");
@@ -101,10 +98,9 @@ Status Ingester::Resume() {
 // An append was in flight when the writer stopped: the object's length says
 // whether it landed.
 Status Ingester::Settle(const Source& source, IngestSourceState& state) {
-  Result<ObjectInfo> head =
-      Await<ObjectInfo>([&](auto done) { store_.Head(state.object_key, done); });
-  if (!head.ok() && head.status().code() != ErrorCode::kNotFound) return head.status();
-  const uint64_t length = head.ok() ? head->size : 0;
+  Result<uint64_t> current = ObjectLength(store_, state.object_key);
+  if (!current.ok()) return current.status();
+  const uint64_t length = *current;
   if (length == state.object_position) {
     std::string data = state.pending_data;
     if (source.path != "-") {
@@ -145,7 +141,7 @@ Status Ingester::ReadMore(Source& source) {
     n = ::pread(source.fd.get(), chunk.data(), want,
                 static_cast<off_t>(state.source_offset + source.buffer.size()));
   }
-  if (n < 0) return Errno("read " + source.path);
+  if (n < 0) return ErrnoStatus("read " + source.path, errno);
   if (n == 0) {
     struct stat st {};
     if (source.path != "-" && ::fstat(source.fd.get(), &st) == 0 &&

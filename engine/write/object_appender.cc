@@ -10,28 +10,10 @@ namespace {
 constexpr uint64_t kMinPart = 5ull << 20;      // S3's smallest part but the last
 constexpr uint64_t kMaxCopyPart = 5ull << 30;  // S3's largest UploadPartCopy range
 
-Result<uint64_t> LengthOf(ObjectStore& store, const std::string& key) {
-  Result<ObjectInfo> head = Await<ObjectInfo>([&](auto done) { store.Head(key, done); });
-  if (head.ok()) return head->size;
-  if (head.status().code() == ErrorCode::kNotFound) return uint64_t{0};
-  return head.status();
-}
-
 Status Mismatch(const std::string& key, uint64_t expected, uint64_t actual) {
   return Status(ErrorCode::kPositionMismatch,
                 "append to " + key + " at position " + std::to_string(expected) +
                     ", but the object is " + std::to_string(actual) + " bytes long");
-}
-
-// Streams `size` bytes of `read` into `writer`, a part at a time.
-Status Pour(ObjectWriter& writer, uint64_t size, const ObjectAppender::ReadFn& read,
-            uint64_t chunk) {
-  for (uint64_t offset = 0; offset < size; offset += chunk) {
-    Result<std::string> bytes = read(offset, std::min(chunk, size - offset));
-    if (!bytes.ok()) return bytes.status();
-    if (Status s = writer.Append(*bytes); !s.ok()) return s;
-  }
-  return Status::Ok();
 }
 
 }  // namespace
@@ -98,7 +80,7 @@ Result<uint64_t> ObjectAppender::AppendNative(const std::string& key, uint64_t p
     if (!appended.ok()) {
       if (appended.status().code() != ErrorCode::kPositionMismatch) return appended.status();
       // A retried request whose first attempt landed looks like this too.
-      Result<uint64_t> length = LengthOf(store_, key);
+      Result<uint64_t> length = ObjectLength(store_, key);
       if (!length.ok()) return length.status();
       if (*length != expected_after) return Mismatch(key, at, *length);
     }
@@ -110,7 +92,7 @@ Result<uint64_t> ObjectAppender::AppendNative(const std::string& key, uint64_t p
 
 Result<uint64_t> ObjectAppender::AppendByCopy(const std::string& key, uint64_t position,
                                               uint64_t size, const ReadFn& read) {
-  Result<uint64_t> length = LengthOf(store_, key);
+  Result<uint64_t> length = ObjectLength(store_, key);
   if (!length.ok()) return length.status();
   if (*length != position) return Mismatch(key, position, *length);
   const uint64_t chunk = std::max<uint64_t>(options_.part_size, kMinPart);
@@ -127,8 +109,8 @@ Result<uint64_t> ObjectAppender::AppendByCopy(const std::string& key, uint64_t p
       if (old->data.size() != length) return Mismatch(key, position, old->info.size);
       return std::move(old->data);
     };
-    if (Status s = Pour(writer, position, read_old, chunk); !s.ok()) return s;
-    if (Status s = Pour(writer, size, read, chunk); !s.ok()) return s;
+    if (Status s = AppendFrom(writer, position, chunk, read_old); !s.ok()) return s;
+    if (Status s = AppendFrom(writer, size, chunk, read); !s.ok()) return s;
     Result<PutResult> put = writer.Finish();
     if (!put.ok()) return put.status();
     return position + size;

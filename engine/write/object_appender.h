@@ -46,7 +46,7 @@ const char* AppendStrategyName(AppendStrategy strategy);
 class ObjectAppender {
  public:
   // Reads `length` bytes at `offset` of the data being appended.
-  using ReadFn = std::function<Result<std::string>(uint64_t offset, uint64_t length)>;
+  using ReadFn = ChunkReader;
 
   ObjectAppender(ObjectStore& store, AppendStrategy strategy, ObjectWriterOptions options);
 

@@ -201,4 +201,19 @@ Status ObjectWriter::Unusable() const {
   }
 }
 
+Status AppendFrom(ObjectWriter& writer, uint64_t size, uint64_t chunk, const ChunkReader& read) {
+  for (uint64_t offset = 0; offset < size; offset += chunk) {
+    const uint64_t length = std::min(chunk, size - offset);
+    Result<std::string> bytes = read(offset, length);
+    if (!bytes.ok()) return bytes.status();
+    if (bytes->size() != length) {
+      return Status(ErrorCode::kIoError, "the source of " + writer.key() + " ended at " +
+                                             std::to_string(offset + bytes->size()) + " of " +
+                                             std::to_string(size) + " bytes");
+    }
+    if (Status s = writer.Append(*bytes); !s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
 }  // namespace shoal

@@ -25,6 +25,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -102,5 +103,12 @@ class ObjectWriter {
   int next_part_number_ = 1;
   uint64_t bytes_appended_ = 0;
 };
+
+// Reads `size` bytes through `read(offset, length)`, `chunk` at a time,
+// and appends them to `writer`: a spool or an existing object poured into a
+// new upload. A read that comes back short is an error (naming the key), so
+// a source that ended early never becomes a silently shorter object.
+using ChunkReader = std::function<Result<std::string>(uint64_t offset, uint64_t length)>;
+Status AppendFrom(ObjectWriter& writer, uint64_t size, uint64_t chunk, const ChunkReader& read);
 
 }  // namespace shoal

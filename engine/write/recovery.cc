@@ -27,10 +27,10 @@ Status RecoverEntry(ObjectStore& store, SpoolEntry& entry, const ObjectWriterOpt
   const SpoolRecord& record = entry.record();
   if (record.mode == SpoolRecord::Mode::kAppend) {
     // Appends are positional: what landed before the crash is skipped.
-    Result<ObjectInfo> head = Await<ObjectInfo>([&](auto done) { store.Head(record.key, done); });
-    if (!head.ok() && head.status().code() != ErrorCode::kNotFound) return head.status();
+    Result<uint64_t> length = ObjectLength(store, record.key);
+    if (!length.ok()) return length.status();
     ObjectAppender appender(store, AppendStrategy::kAuto, options);
-    if (Status s = FinishSpooledAppend(appender, entry, head.ok() ? head->size : 0); !s.ok()) {
+    if (Status s = FinishSpooledAppend(appender, entry, *length); !s.ok()) {
       return s;
     }
     report.bytes += entry.size();

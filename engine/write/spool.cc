@@ -12,14 +12,10 @@
 
 #include "engine/loop/uring_file.h"
 #include "engine/loop/wait_on_loop.h"
+#include "engine/write/durable_file.h"
 
 namespace shoal {
 namespace {
-
-Status Errno(const std::string& what, int err) {
-  const ErrorCode code = err == ENOSPC || err == EDQUOT ? ErrorCode::kNoSpace : ErrorCode::kIoError;
-  return Status(code, what + ": " + std::strerror(err));
-}
 
 // The counter part of an entry file's name, or nothing for other files.
 std::optional<uint64_t> IdNumber(const std::string& name) {
@@ -40,42 +36,6 @@ bool EndsWith(const std::string& s, std::string_view suffix) {
          s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-Status SyncDirectory(const std::string& dir) {
-  UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (!fd.valid()) return Errno("open " + dir, errno);
-  if (::fsync(fd.get()) != 0) return Errno("fsync " + dir, errno);
-  return Status::Ok();
-}
-
-Result<std::string> ReadWholeFile(const std::string& path) {
-  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd.valid()) return Errno("open " + path, errno);
-  std::string out;
-  char buffer[4096];
-  for (;;) {
-    const ssize_t n = ::read(fd.get(), buffer, sizeof(buffer));
-    if (n < 0) return Errno("read " + path, errno);
-    if (n == 0) return out;
-    out.append(buffer, static_cast<size_t>(n));
-  }
-}
-
-// Writes `bytes` to `path` atomically and durably: temporary file, fsync,
-// rename, fsync of the directory.
-Status WriteDurably(const std::string& dir, const std::string& path, const std::string& bytes) {
-  const std::string tmp = path + ".tmp";
-  {
-    UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
-    if (!fd.valid()) return Errno("create " + tmp, errno);
-    if (::write(fd.get(), bytes.data(), bytes.size()) != static_cast<ssize_t>(bytes.size())) {
-      return Errno("write " + tmp, errno);
-    }
-    if (::fsync(fd.get()) != 0) return Errno("fsync " + tmp, errno);
-  }
-  if (::rename(tmp.c_str(), path.c_str()) != 0) return Errno("rename " + tmp, errno);
-  return SyncDirectory(dir);
-}
-
 }  // namespace
 
 Status SpoolEntry::Append(std::string_view bytes) {
@@ -86,7 +46,7 @@ Status SpoolEntry::Append(std::string_view bytes) {
   const int rc = WaitOnLoop(loop_, [&, data, fd, offset](std::function<void(int)> done) {
     uring_file::WriteAll(loop_, fd, data, offset, std::move(done));
   });
-  if (rc < 0) return Errno("spool " + PathOf(".data"), -rc);
+  if (rc < 0) return ErrnoStatus("spool " + PathOf(".data"), -rc);
   size_ += bytes.size();
   return Status::Ok();
 }
@@ -102,14 +62,14 @@ Result<std::string> SpoolEntry::Read(uint64_t offset, uint64_t length) {
                               done(code);
                             });
   });
-  if (rc == -ECANCELED) return Errno("read " + PathOf(".data"), ECANCELED);
+  if (rc == -ECANCELED) return ErrnoStatus("read " + PathOf(".data"), ECANCELED);
   if (!out->ok()) return out->status().WithContext("reading " + PathOf(".data"));
   return std::move(*out);
 }
 
 Status SpoolEntry::Clear() {
-  if (::ftruncate(data_.get(), 0) != 0) return Errno("truncate " + PathOf(".data"), errno);
-  if (::fdatasync(data_.get()) != 0) return Errno("fdatasync " + PathOf(".data"), errno);
+  if (::ftruncate(data_.get(), 0) != 0) return ErrnoStatus("truncate " + PathOf(".data"), errno);
+  if (::fdatasync(data_.get()) != 0) return ErrnoStatus("fdatasync " + PathOf(".data"), errno);
   size_ = 0;
   return Status::Ok();
 }
@@ -118,13 +78,13 @@ Status SpoolEntry::Remove() {
   if (removed_) return Status::Ok();
   // The record first: without it, the data is known to be committed.
   if (::unlink(PathOf(".rec").c_str()) != 0 && errno != ENOENT) {
-    return Errno("remove " + PathOf(".rec"), errno);
+    return ErrnoStatus("remove " + PathOf(".rec"), errno);
   }
   removed_ = true;
   spool_.Untrack(record_.key, id_);
   ::unlink(PathOf(".pos").c_str());
   if (::unlink(PathOf(".data").c_str()) != 0 && errno != ENOENT) {
-    return Errno("remove " + PathOf(".data"), errno);
+    return ErrnoStatus("remove " + PathOf(".data"), errno);
   }
   return Status::Ok();
 }
@@ -132,7 +92,7 @@ Status SpoolEntry::Remove() {
 void SpoolEntry::SupersedeOlder() { spool_.Supersede(record_.key, id_); }
 
 Status SpoolEntry::RecordAppend(const AppendProgress& progress) {
-  return WriteDurably(dir_, PathOf(".pos"), EncodeAppendProgress(progress));
+  return WriteFileDurably(PathOf(".pos"), EncodeAppendProgress(progress));
 }
 
 Result<std::optional<AppendProgress>> SpoolEntry::LastAppend() const {
@@ -190,18 +150,18 @@ Result<std::unique_ptr<Spool>> Spool::Open(EventLoop& loop, SpoolOptions options
   if (options.dir.empty()) return Status(ErrorCode::kInvalidArgument, "no spool directory given");
   for (const std::string& dir : {options.dir, options.dir + "/entries"}) {
     if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
-      return Errno("create spool directory " + dir, errno);
+      return ErrnoStatus("create spool directory " + dir, errno);
     }
   }
   const std::string lock_path = options.dir + "/LOCK";
   UniqueFd lock(::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600));
-  if (!lock.valid()) return Errno("open " + lock_path, errno);
+  if (!lock.valid()) return ErrnoStatus("open " + lock_path, errno);
   if (::flock(lock.get(), LOCK_EX | LOCK_NB) != 0) {
     if (errno == EWOULDBLOCK) {
       return Status(ErrorCode::kInvalidArgument,
                     "spool " + options.dir + " is in use by another shoal writer");
     }
-    return Errno("lock " + lock_path, errno);
+    return ErrnoStatus("lock " + lock_path, errno);
   }
   // Data files without a record were committed before a crash; temporary
   // files were never acknowledged.
@@ -228,7 +188,7 @@ Result<UniqueFd> Spool::OpenData(const std::string& path, bool create) const {
   int flags = O_RDWR | O_CLOEXEC | (options_.sync ? O_DSYNC : 0);
   if (create) flags |= O_CREAT | O_EXCL;
   UniqueFd fd(::open(path.c_str(), flags, 0600));
-  if (!fd.valid()) return Errno("open " + path, errno);
+  if (!fd.valid()) return ErrnoStatus("open " + path, errno);
   return fd;
 }
 
@@ -240,7 +200,7 @@ Result<std::unique_ptr<SpoolEntry>> Spool::Create(const SpoolRecord& record) {
   const std::string base = entries + "/" + id;
   Result<UniqueFd> data = OpenData(base + ".data", /*create=*/true);
   if (!data.ok()) return data.status();
-  if (Status s = WriteDurably(entries, base + ".rec", EncodeSpoolRecord(record)); !s.ok()) {
+  if (Status s = WriteFileDurably(base + ".rec", EncodeSpoolRecord(record)); !s.ok()) {
     ::unlink((base + ".data").c_str());
     return s;
   }
@@ -255,7 +215,7 @@ Result<Spool::Leftovers> Spool::TakeLeftovers() {
   leftovers_taken_ = true;
   const std::string entries = EntriesDir();
   DIR* d = ::opendir(entries.c_str());
-  if (d == nullptr) return Errno("open " + entries, errno);
+  if (d == nullptr) return ErrnoStatus("open " + entries, errno);
   std::vector<std::string> ids;
   while (dirent* e = ::readdir(d)) {
     const std::string name = e->d_name;
@@ -279,7 +239,7 @@ Result<Spool::Leftovers> Spool::TakeLeftovers() {
     }
     struct stat st {};
     if (::fstat(data->get(), &st) != 0) {
-      out.unreadable.push_back(Errno("stat " + base + ".data", errno).ToString());
+      out.unreadable.push_back(ErrnoStatus("stat " + base + ".data", errno).ToString());
       continue;
     }
     Track(record->key, id);

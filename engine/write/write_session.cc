@@ -3,6 +3,18 @@
 #include <algorithm>
 
 namespace shoal {
+namespace {
+
+// Spool reads for AppendFrom: at least 1 MiB at a time, a part if larger.
+uint64_t SpoolChunk(const ObjectWriterOptions& options) {
+  return std::max<uint64_t>(options.part_size, 1 << 20);
+}
+
+ChunkReader SpoolReader(SpoolEntry& entry) {
+  return [&entry](uint64_t offset, uint64_t length) { return entry.Read(offset, length); };
+}
+
+}  // namespace
 
 WriteSession::WriteSession(ObjectStore& store, std::string key, std::unique_ptr<SpoolEntry> spool,
                            ObjectWriterOptions options)
@@ -83,16 +95,13 @@ Status WriteSession::Reopen() {
   writer_ = std::make_unique<ObjectWriter>(store_, key_, options_);
   streaming_failure_ = Status::Ok();
   committed_.reset();
-  const uint64_t chunk = std::max<uint64_t>(options_.part_size, 1 << 20);
-  for (uint64_t offset = 0; spool_ && offset < size_ && writer_; offset += chunk) {
-    Result<std::string> bytes = spool_->Read(offset, std::min(chunk, size_ - offset));
-    Status s = bytes.ok() ? writer_->Append(*bytes) : bytes.status();
-    if (!s.ok()) {
-      // A half-filled writer must never be finished: Commit uploads the
-      // whole object from the spool instead.
-      streaming_failure_ = s;
-      writer_.reset();
-    }
+  if (!spool_) return Status::Ok();  // nothing was written before
+  Status s = AppendFrom(*writer_, size_, SpoolChunk(options_), SpoolReader(*spool_));
+  if (!s.ok()) {
+    // A half-filled writer must never be finished: Commit uploads the
+    // whole object from the spool instead.
+    streaming_failure_ = s;
+    writer_.reset();
   }
   return Status::Ok();
 }
@@ -100,14 +109,9 @@ Status WriteSession::Reopen() {
 Result<PutResult> UploadFromSpool(ObjectStore& store, const std::string& key, SpoolEntry& entry,
                                   const ObjectWriterOptions& options) {
   ObjectWriter writer(store, key, options);
-  const uint64_t chunk = std::max<uint64_t>(options.part_size, 1 << 20);
-  for (uint64_t offset = 0; offset < entry.size(); offset += chunk) {
-    Result<std::string> bytes = entry.Read(offset, std::min(chunk, entry.size() - offset));
-    if (!bytes.ok()) return bytes.status();
-    if (bytes->empty()) {
-      return Status(ErrorCode::kIoError, "spool file for " + key + " ended early");
-    }
-    if (Status s = writer.Append(*bytes); !s.ok()) return s;
+  if (Status s = AppendFrom(writer, entry.size(), SpoolChunk(options), SpoolReader(entry));
+      !s.ok()) {
+    return s;
   }
   return writer.Finish();
 }
