@@ -4,8 +4,10 @@
 // shared queue in list order (a shuffled epoch); otherwise each thread
 // reads its own contiguous slice (workers splitting a dataset). --sums
 // writes "xxh3 path" lines so runs and clients can be compared byte for
-// byte.
-//   shoal-read-tree LIST --threads N [--queue] [--sums FILE]
+// byte. --deadline S stops taking new files after S seconds, so a slow
+// client's run stays bounded; the rate is then over the files read, and
+// the line ends in "partial".
+//   shoal-read-tree LIST --threads N [--queue] [--sums FILE] [--deadline S]
 #include <fcntl.h>
 #include <unistd.h>
 #include <xxhash.h>
@@ -13,6 +15,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <string>
@@ -34,6 +37,7 @@ int main(int argc, char** argv) {
   int threads = 8;
   bool queue = false;
   std::string sums_path;
+  double deadline_s = 0;
   for (int i = 2; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "--threads" && i + 1 < argc) {
@@ -42,12 +46,24 @@ int main(int argc, char** argv) {
       queue = true;
     } else if (arg == "--sums" && i + 1 < argc) {
       sums_path = argv[++i];
+    } else if (arg == "--deadline" && i + 1 < argc) {
+      deadline_s = std::atof(argv[++i]);
     }
   }
   std::vector<uint64_t> sums(paths.size(), 0);
-  std::atomic<uint64_t> bytes{0}, errors{0};
+  std::vector<char> done(paths.size(), 0);
+  std::atomic<uint64_t> bytes{0}, errors{0}, files_read{0};
+  std::atomic<bool> stopped{false};
   std::atomic<size_t> next{0};
   const auto start = std::chrono::steady_clock::now();
+  auto past_deadline = [&] {
+    if (deadline_s <= 0) return false;
+    const double elapsed =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (elapsed < deadline_s) return false;
+    stopped = true;
+    return true;
+  };
   std::vector<std::thread> workers;
   const size_t slice =
       (paths.size() + static_cast<size_t>(threads) - 1) / static_cast<size_t>(threads);
@@ -58,7 +74,7 @@ int main(int argc, char** argv) {
       size_t own = static_cast<size_t>(t) * slice;
       const size_t end = queue ? paths.size() : std::min(paths.size(), own + slice);
       auto take = [&] { return queue ? next.fetch_add(1) : own++; };
-      for (size_t i = take(); i < end; i = take()) {
+      for (size_t i = take(); i < end && !past_deadline(); i = take()) {
         int fd = ::open(paths[i].c_str(), O_RDONLY);
         if (fd < 0) {
           if (errors++ == 0) std::perror(paths[i].c_str());
@@ -73,6 +89,8 @@ int main(int argc, char** argv) {
         }
         if (n < 0 && errors++ == 0) std::perror(paths[i].c_str());
         sums[i] = XXH3_64bits_digest(state);
+        done[i] = 1;
+        ++files_read;
         XXH3_freeState(state);
         ::close(fd);
       }
@@ -81,15 +99,17 @@ int main(int argc, char** argv) {
   for (auto& w : workers) w.join();
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::printf("%zu files %.1f MB %.3f s %.0f files/s %.1f MB/s errors %llu\n", paths.size(),
-              static_cast<double>(bytes.load()) / 1e6, seconds,
-              static_cast<double>(paths.size()) / seconds,
+  const auto files = files_read.load();
+  std::printf("%llu files %.1f MB %.3f s %.0f files/s %.1f MB/s errors %llu%s\n",
+              static_cast<unsigned long long>(files), static_cast<double>(bytes.load()) / 1e6,
+              seconds, static_cast<double>(files) / seconds,
               static_cast<double>(bytes.load()) / 1e6 / seconds,
-              static_cast<unsigned long long>(errors.load()));
+              static_cast<unsigned long long>(errors.load()), stopped ? " partial" : "");
   if (!sums_path.empty()) {
     std::FILE* out = std::fopen(sums_path.c_str(), "w");
     if (out == nullptr) return 1;
     for (size_t i = 0; i < paths.size(); ++i) {
+      if (!done[i]) continue;
       std::fprintf(out, "%016llx %s\n", static_cast<unsigned long long>(sums[i]), paths[i].c_str());
     }
     std::fclose(out);

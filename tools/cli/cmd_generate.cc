@@ -1,6 +1,6 @@
-// `shoal generate DIR`: a deterministic synthetic dataset of many small
-// files in class directories, for the demo, tests and benchmarks. The same
-// seed always yields the same names, sizes and bytes.
+// `shoal generate DIR`: a deterministic synthetic dataset (see
+// synthetic_dataset.h for the shapes), for the demo, tests and benchmarks.
+// The same seed always yields the same names, sizes and bytes.
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -12,16 +12,15 @@
 #include "engine/base/status.h"
 #include "tools/cli/commands.h"
 #include "tools/cli/store_flags.h"
+#include "tools/cli/synthetic_dataset.h"
 
 namespace shoal::cli {
 namespace {
 
 struct GenerateArgs {
   std::string dir;
-  int files = 2000;
-  int dirs = 10;
-  int min_size = 4096;
-  int max_size = 131072;
+  DatasetSpec spec;
+  std::string shape = "binary";
   unsigned seed = 1;
 };
 
@@ -33,7 +32,8 @@ bool MakeDir(const std::string& path) {
 }
 
 int RunGenerate(GenerateArgs args) {
-  if (args.min_size > args.max_size) {
+  DatasetSpec& spec = args.spec;
+  if (spec.min_size > spec.max_size) {
     std::fprintf(stderr, "shoal: --min-size must not exceed --max-size\n");
     return kExitUsage;
   }
@@ -42,29 +42,23 @@ int RunGenerate(GenerateArgs args) {
     return kExitUsage;
   }
   if (args.dir.rfind("file://", 0) == 0) args.dir.erase(0, 7);
-  if (!MakeDir(args.dir)) {
-    return Fail(
-        Status(ErrorCode::kIoError, "cannot create " + args.dir + ": " + std::strerror(errno)));
-  }
+  spec.shape = args.shape == "csv"   ? DatasetShape::kCsv
+               : args.shape == "log" ? DatasetShape::kLog
+                                     : DatasetShape::kBinary;
   std::mt19937_64 rng(args.seed);
-  std::uniform_int_distribution<int> size_of(args.min_size, args.max_size);
+  SizePicker sizes(spec, rng);
   std::string buffer;
   unsigned long long bytes = 0;
-  for (int i = 0; i < args.files; ++i) {
-    char dir_name[32], file_name[48];
-    std::snprintf(dir_name, sizeof(dir_name), "class-%03d", i % args.dirs);
-    std::snprintf(file_name, sizeof(file_name), "sample-%07d.bin", i);
-    const std::string dir = args.dir + "/" + dir_name;
-    if (i < args.dirs && !MakeDir(dir)) {
+  std::string made_dir;
+  for (int i = 0; i < spec.files; ++i) {
+    const std::string path = args.dir + "/" + DatasetPath(spec, i);
+    const std::string dir = path.substr(0, path.rfind('/'));
+    if (dir != made_dir && !MakeDir(dir)) {
       return Fail(
           Status(ErrorCode::kIoError, "cannot create " + dir + ": " + std::strerror(errno)));
     }
-    buffer.resize(static_cast<size_t>(size_of(rng)));
-    for (size_t j = 0; j < buffer.size(); j += 8) {
-      uint64_t word = rng();
-      std::memcpy(buffer.data() + j, &word, std::min<size_t>(8, buffer.size() - j));
-    }
-    const std::string path = dir + "/" + file_name;
+    made_dir = dir;
+    FillContent(spec, i, sizes.Next(), rng, buffer);
     std::FILE* f = std::fopen(path.c_str(), "wb");
     if (f == nullptr || std::fwrite(buffer.data(), 1, buffer.size(), f) != buffer.size() ||
         std::fclose(f) != 0) {
@@ -73,8 +67,8 @@ int RunGenerate(GenerateArgs args) {
     }
     bytes += buffer.size();
   }
-  std::printf("generated %d files (%llu bytes) in %d directories under %s\n", args.files, bytes,
-              args.dirs, args.dir.c_str());
+  std::printf("generated %d %s files (%llu bytes) under %s\n", spec.files, args.shape.c_str(),
+              bytes, args.dir.c_str());
   return kExitOk;
 }
 
@@ -84,13 +78,24 @@ void AddGenerateCommand(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<GenerateArgs>();
   CLI::App* cmd = app.add_subcommand("generate", "Write a deterministic synthetic dataset");
   cmd->add_option("dir", args->dir, "directory to fill (created if missing)")->required();
-  cmd->add_option("--files", args->files, "number of files")->check(CLI::Range(1, 100000000));
-  cmd->add_option("--dirs", args->dirs, "number of class directories")
+  cmd->add_option("--shape", args->shape,
+                  "binary: class-N/sample-N.bin random bytes; csv: YYYY/YYYY-MM-DD.csv, one "
+                  "trading day of quotes each; log: host-N/app-N.log text lines")
+      ->check(CLI::IsMember({"binary", "csv", "log"}))
+      ->capture_default_str();
+  cmd->add_option("--files", args->spec.files, "number of files")->check(CLI::Range(1, 100000000));
+  cmd->add_option("--dirs", args->spec.dirs, "number of class directories (log: hosts)")
       ->check(CLI::Range(1, 1000000));
-  cmd->add_option("--min-size", args->min_size, "smallest file, bytes")
+  cmd->add_option("--min-size", args->spec.min_size, "smallest file, bytes")
       ->check(CLI::Range(0, 1 << 30));
-  cmd->add_option("--max-size", args->max_size, "largest file, bytes")
+  cmd->add_option("--max-size", args->spec.max_size, "largest file, bytes")
       ->check(CLI::Range(0, 1 << 30));
+  cmd->add_option("--median-size", args->spec.median_size,
+                  "log-normal sizes around this median, clipped to [min, max] (default: uniform)")
+      ->check(CLI::Range(1, 1 << 30));
+  cmd->add_option("--sigma", args->spec.sigma, "spread of log-normal sizes")
+      ->check(CLI::Range(0.01, 4.0))
+      ->capture_default_str();
   cmd->add_option("--seed", args->seed, "random seed");
   cmd->callback([args, &exit_code] { exit_code = RunGenerate(*args); });
 }
