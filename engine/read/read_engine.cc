@@ -97,6 +97,9 @@ void ReadEngine::Hint(std::vector<uint32_t> entries) {
     if (alive.expired()) return;
     hints_ = std::move(*shared);
     next_hint_ = 0;
+    // An order announced is an order about to be read, even files read in
+    // an earlier pass.
+    consumed_.assign(consumed_.size(), false);
     PumpHints();
   });
 }
@@ -147,6 +150,10 @@ void ReadEngine::ReadFileOnLoop(const FileRef& file, uint64_t offset, uint64_t l
                            (it == parts_.end() || !it->second.read);
   uint32_t prefetched_by = 0;
   if (first_touch) {
+    // A file already read whose start is gone again is read a second
+    // time: a new pass (the next epoch). Its neighbours are worth
+    // prefetching again, so the record of the last pass is dropped.
+    if (Consumed(entry) && it == parts_.end()) consumed_.assign(consumed_.size(), false);
     if (consumed_.size() <= entry) consumed_.resize(static_cast<size_t>(entry) + 1, false);
     consumed_[entry] = true;
     if (it != parts_.end() && it->second.prefetched) prefetched_by = it->second.stream;

@@ -212,8 +212,9 @@ class ReadEngine {
   uint64_t generation_ = 0;
   PrefetchStreams streams_;
   SequentialReadahead readahead_;
-  // Files whose start has been read: prefetching skips them, so a file read
-  // and evicted is not fetched again just because it is a neighbour.
+  // Files whose start has been read in this pass: prefetching skips them,
+  // so a file read and evicted is not fetched again just because it is a
+  // neighbour. A new pass (a hint, or a re-read of an evicted file) clears it.
   std::vector<bool> consumed_;
   bool Consumed(uint32_t entry) const { return entry < consumed_.size() && consumed_[entry]; }
   std::unordered_set<std::string> failures_logged_;
