@@ -28,8 +28,10 @@ Result<std::unique_ptr<ReadOnlyMount>> ReadOnlyMount::Start(ReadOnlyMountConfig 
   if (c.stack.engine.log == nullptr) c.stack.engine.log = &log;
   // The kernel's page cache keeps what was read (keep_cache): the engine
   // keeps only a little of it, and spends its budget on what comes next.
+  // (At most half the budget, so a small budget still bounds it.)
   c.stack.engine.retain_read_bytes =
-      std::max(c.stack.engine.memory_budget / 8, 4 * c.stack.engine.part_size);
+      std::min(c.stack.engine.memory_budget / 2,
+               std::max(c.stack.engine.memory_budget / 8, 4 * c.stack.engine.part_size));
   Result<std::unique_ptr<ReadStack>> stack =
       ReadStack::Open(c.location, c.stack, first->catalog, ProcessEnvironment());
   if (!stack.ok()) return stack.status();

@@ -1,20 +1,18 @@
 #include "engine/read/read_stack.h"
 
-#include <unistd.h>
 
 #include <algorithm>
 
+#include "engine/base/memory_limit.h"
 #include "engine/stats/engine_metrics.h"
 
 namespace shoal {
 
 uint64_t DefaultMemoryBudget() {
-  const long pages = ::sysconf(_SC_PHYS_PAGES);
-  const long page_size = ::sysconf(_SC_PAGE_SIZE);
   constexpr uint64_t kOneGiB = 1ull << 30;
-  if (pages <= 0 || page_size <= 0) return kOneGiB;
-  const uint64_t quarter = static_cast<uint64_t>(pages) * static_cast<uint64_t>(page_size) / 4;
-  return std::min(kOneGiB, quarter);
+  const uint64_t available = MemoryAvailableToProcess();
+  if (available == 0) return kOneGiB;
+  return std::min(kOneGiB, available / 4);
 }
 
 Result<std::unique_ptr<ReadStack>> ReadStack::Open(const StoreUri& location,

@@ -27,7 +27,8 @@
 
 namespace shoal {
 
-// The default memory budget: min(1 GiB, a quarter of physical RAM).
+// The default memory budget: min(1 GiB, a quarter of the memory this
+// process may use: physical RAM, or its cgroup's limit if lower).
 uint64_t DefaultMemoryBudget();
 
 struct ReadStackOptions {

@@ -5,7 +5,8 @@ namespace shoal::cli {
 void AddEngineFlags(CLI::App& command, EngineFlags& flags) {
   command
       .add_option("--cache-size", flags.cache_size,
-                  "memory for cached and prefetched data (default min(1G, RAM/4))")
+                  "memory for cached and prefetched data (default min(1G, RAM/4); RAM is the "
+                  "cgroup memory limit when lower, as in a container)")
       ->transform(CLI::AsSizeValue(false));
   command.add_option("--cache-dir", flags.cache_dir,
                      "directory for an on-disk cache that survives remounts (default: none)");
