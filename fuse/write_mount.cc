@@ -26,7 +26,7 @@ Result<std::unique_ptr<WriteMount>> WriteMount::Start(WriteMountConfig config, L
     if (!spool.ok()) return spool.status();
     mount->spool_ = std::move(*spool);
     RecoveryReport report =
-        RecoverSpool(store, *mount->spool_, c.fs.writer, c.location.prefix, log);
+        RecoverSpool(store, *mount->spool_, c.fs.writer, c.fs.append, c.location.prefix, log);
     if (!report.ok()) {
       std::string why = "the spool " + c.spool_dir + " holds data that could not be committed:";
       for (const std::string& problem : report.problems) why += "\n  " + problem;

@@ -23,13 +23,13 @@ Result<int> AbortPendingUploads(ObjectStore& store, const std::string& key) {
 }
 
 Status RecoverEntry(ObjectStore& store, SpoolEntry& entry, const ObjectWriterOptions& options,
-                    RecoveryReport& report) {
+                    AppendStrategy append, RecoveryReport& report) {
   const SpoolRecord& record = entry.record();
   if (record.mode == SpoolRecord::Mode::kAppend) {
     // Appends are positional: what landed before the crash is skipped.
     Result<uint64_t> length = ObjectLength(store, record.key);
     if (!length.ok()) return length.status();
-    ObjectAppender appender(store, AppendStrategy::kAuto, options);
+    ObjectAppender appender(store, append, options);
     if (Status s = FinishSpooledAppend(appender, entry, *length); !s.ok()) {
       return s;
     }
@@ -48,7 +48,7 @@ Status RecoverEntry(ObjectStore& store, SpoolEntry& entry, const ObjectWriterOpt
 }  // namespace
 
 RecoveryReport RecoverSpool(ObjectStore& store, Spool& spool, const ObjectWriterOptions& options,
-                            const std::string& prefix_filter, LogSink& log) {
+                            AppendStrategy append, const std::string& prefix_filter, LogSink& log) {
   RecoveryReport report;
   Result<Spool::Leftovers> leftovers = spool.TakeLeftovers();
   if (!leftovers.ok()) {
@@ -62,7 +62,7 @@ RecoveryReport RecoverSpool(ObjectStore& store, Spool& spool, const ObjectWriter
     const std::string& key = entry->record().key;
     Status s =
         key.compare(0, prefix_filter.size(), prefix_filter) == 0
-            ? RecoverEntry(store, *entry, options, report)
+            ? RecoverEntry(store, *entry, options, append, report)
             : Status(ErrorCode::kInvalidArgument, "the key is outside " + prefix_filter +
                                                       "; this spool belongs to another prefix");
     if (s.ok()) {

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "engine/base/log_sink.h"
+#include "engine/write/object_appender.h"
 #include "engine/write/object_writer.h"
 #include "engine/write/spool.h"
 
@@ -35,7 +36,8 @@ struct RecoveryReport {
 
 // `prefix_filter`, if not empty, is a key prefix the entries must have: a
 // spool used for another prefix is refused rather than written elsewhere.
+// Spooled appends finish with `append`, the strategy the writer was using.
 RecoveryReport RecoverSpool(ObjectStore& store, Spool& spool, const ObjectWriterOptions& options,
-                            const std::string& prefix_filter, LogSink& log);
+                            AppendStrategy append, const std::string& prefix_filter, LogSink& log);
 
 }  // namespace shoal

@@ -118,6 +118,7 @@ Result<WriteMountConfig> BuildWriteConfig(const MountArgs& args, std::string mou
   config.fs.view.entry_timeout_seconds = ttl;
   config.fs.view.attr_timeout_seconds = ttl;
   config.fs.view.negative_timeout_seconds = 0;
+  if (Status s = CheckUploadPartSize(args.engine.part_size); !s.ok()) return s;
   config.fs.writer = WriterOptionsOf(args.write_flags, args.engine.part_size);
   config.fs.append = AppendStrategyOf(args.write_flags);
   config.spool_dir = SpoolDirOf(args.write_flags, config.location);
@@ -212,6 +213,10 @@ void AddMountCommand(CLI::App& app, int& exit_code) {
   AddEngineFlags(*cmd, args->engine);
   AddWriteFlags(*cmd, args->write_flags);
   AddStoreFlags(*cmd, args->store);
+  cmd->get_option("--endpoint")
+      ->description(
+          "S3 endpoint, e.g. http://127.0.0.1:7480 (default: the one the manifest was indexed "
+          "from, else $AWS_ENDPOINT_URL, else AWS S3 for the region)");
   cmd->callback([args, &exit_code] { exit_code = RunMount(*args); });
 }
 

@@ -27,14 +27,19 @@ int RunRecover(const RecoverArgs& args) {
   Result<std::unique_ptr<StoreStack>> stack =
       StoreStack::Open(*location, options, ProcessEnvironment());
   if (!stack.ok()) return Fail(stack.status());
-  WriteFlags write = args.write;
-  write.durability = "spool";
+  if (Status s = CheckUploadPartSize(args.part_size); !s.ok()) return Fail(s);
+  if (args.write.durability == "memory") {
+    return Fail(Status(ErrorCode::kInvalidArgument,
+                       "--durability memory keeps no spool, so there is nothing to recover"));
+  }
+  const WriteFlags& write = args.write;
   const std::string dir = SpoolDirOf(write, *location);
   Result<std::unique_ptr<Spool>> spool = Spool::Open((*stack)->loop(), {dir, true});
   if (!spool.ok()) return Fail(spool.status());
   StderrLogSink log;
-  RecoveryReport report = RecoverSpool(
-      (*stack)->store(), **spool, WriterOptionsOf(write, args.part_size), location->prefix, log);
+  RecoveryReport report =
+      RecoverSpool((*stack)->store(), **spool, WriterOptionsOf(write, args.part_size),
+                   AppendStrategyOf(write), location->prefix, log);
   std::printf("recovered %d objects (%llu bytes) from %s; aborted %d pending uploads; %d failed\n",
               report.recovered, static_cast<unsigned long long>(report.bytes), dir.c_str(),
               report.aborted_uploads, report.failed);

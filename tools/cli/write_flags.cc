@@ -36,6 +36,13 @@ std::string SpoolDirOf(const WriteFlags& flags, const StoreUri& location) {
   return flags.spool.empty() ? DefaultSpoolDir(location) : flags.spool;
 }
 
+Status CheckUploadPartSize(uint64_t part_size) {
+  if (part_size >= (uint64_t{5} << 20) && part_size <= (uint64_t{5} << 30)) return Status();
+  return Status(ErrorCode::kInvalidArgument,
+                "--part-size " + std::to_string(part_size) +
+                    " cannot upload: S3 multipart parts must be 5M to 5G");
+}
+
 ObjectWriterOptions WriterOptionsOf(const WriteFlags& flags, uint64_t part_size) {
   ObjectWriterOptions options;
   options.part_size = part_size;

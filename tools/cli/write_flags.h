@@ -25,6 +25,9 @@ void AddWriteFlags(CLI::App& command, WriteFlags& flags);
 std::string DefaultSpoolDir(const StoreUri& location);
 // The spool directory to use, or "" for durability "memory".
 std::string SpoolDirOf(const WriteFlags& flags, const StoreUri& location);
+// S3 refuses multipart parts under 5 MiB (but the last) and over 5 GiB.
+Status CheckUploadPartSize(uint64_t part_size);
+
 ObjectWriterOptions WriterOptionsOf(const WriteFlags& flags, uint64_t part_size);
 AppendStrategy AppendStrategyOf(const WriteFlags& flags);  // checked by AddWriteFlags
 

@@ -14,15 +14,17 @@
 
 namespace {
 
-// The shoal binary next to this helper, else the one on PATH.
+// The shoal binary next to this helper, or in ../bin (an install puts the
+// helper in sbin and shoal in bin), else the one on PATH.
 std::string ShoalBinary() {
   char self[PATH_MAX];
   const ssize_t n = ::readlink("/proc/self/exe", self, sizeof(self) - 1);
   if (n > 0) {
     std::string dir(self, static_cast<size_t>(n));
     dir = dir.substr(0, dir.rfind('/'));
-    const std::string candidate = dir + "/shoal";
-    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
+    for (const std::string& candidate : {dir + "/shoal", dir + "/../bin/shoal"}) {
+      if (::access(candidate.c_str(), X_OK) == 0) return candidate;
+    }
   }
   return "shoal";
 }
