@@ -95,9 +95,11 @@ check "put a file under its name" bash -c "'$shoal' put '$src/d/a.txt' 'file://$
 check "put shows progress only on a TTY" bash -c "! grep -q 'put [0-9]*/4 files' '$work/put-err' &&
   script -qec \"'$shoal' put '$src/d/a.txt' 'file://$bucket'\" /dev/null | grep -q 'put 1/1 files, '"
 check "put --quiet prints nothing" bash -c "[ -z \"\$('$shoal' put '$src/d' 'file://$bucket' --quiet 2>&1)\" ]"
-mkdir -p "$work/put-dot"
+mkdir -p "$work/put-dot" "$work/put-dot2"
 check "put . uploads the contents" bash -c "cd '$src/d/sub' && '$shoal' put . 'file://$work/put-dot' -q &&
   cmp big.bin '$work/put-dot/big.bin' && [ -f '$work/put-dot/zero.bin' ]"
+check "put d/. uploads d's contents" bash -c "'$shoal' put '$src/d/sub/.' 'file://$work/put-dot2/' -q &&
+  cmp '$src/d/sub/big.bin' '$work/put-dot2/big.bin'"
 expect_exit "put refuses two files for one key" 1 "would both upload to key a.txt" \
   "$shoal" put "$src/d/a.txt" "$bucket/d/a.txt" "file://$work/put-dot"
 mkdir -p "$src/x"

@@ -60,8 +60,10 @@ Status Walk(const fs::path& root, const std::string& base, PutPlan& plan) {
 }
 
 // The name a directory source contributes to keys: "d/" for "d", "a/d/" or
-// "d/"; nothing for "." and "..", whose contents go right under the prefix.
+// "d/"; nothing for ".", "..", "d/." or "d/..", whose contents go right
+// under the prefix (as `cp -r d/. dest` copies d's contents).
 std::string DirectoryName(const fs::path& source) {
+  if (source.filename() == "." || source.filename() == "..") return "";
   fs::path normal = source.lexically_normal();
   if (!normal.has_filename()) normal = normal.parent_path();  // "d/" -> "d"
   const std::string name = normal.filename().string();
