@@ -266,7 +266,8 @@ void EventLoop::CancelInFlight() {
   if (in_flight_.empty()) return;
   for (Operation* op : in_flight_) op->cancelled = true;
   io_uring_sqe* sqe = NextSqe();
-  io_uring_prep_cancel64(sqe, 0, IORING_ASYNC_CANCEL_ANY);
+  // ANY matches every request; ALL cancels every match, not just the first.
+  io_uring_prep_cancel64(sqe, 0, IORING_ASYNC_CANCEL_ANY | IORING_ASYNC_CANCEL_ALL);
   io_uring_sqe_set_data64(sqe, kIgnoreTag);
   const auto deadline = Clock::now() + std::chrono::seconds(1);
   while (!in_flight_.empty() && Clock::now() < deadline) {
