@@ -74,9 +74,10 @@ def metric(unit, r):
     return r["mb_s"] if unit == "MB/s" else r["files_s"]
 
 
-def section(scenario, rows, img_rel):
+def section(scenario, rows, img_rel, command):
     title, unit, text = SCENARIOS.get(scenario, (scenario, "files/s", ""))
-    out = [f"### {title}", "", text, "", f"![{title}]({img_rel}/{scenario}.png)", ""]
+    out = [f"### {title}", "", text, "", f"This scenario alone: `{command} --only {scenario}`.", "",
+           f"![{title}]({img_rel}/{scenario}.png)", ""]
     cases = list(dict.fromkeys(r["case"] for r in rows))
     for case in cases:
         cr = [r for r in rows if r["case"] == case]
@@ -172,7 +173,7 @@ def main():
         body += ["*Quick mode: small datasets, for checking the harness; not the recorded figures.*", ""]
     for scenario in dict.fromkeys(r["scenario"] for r in rows):
         sr = [r for r in rows if r["scenario"] == scenario]
-        body += section(scenario, sr, "img")
+        body += section(scenario, sr, "img", a.command)
         plot(scenario, sr, img_dir)
     body.append(END)
     text = "\n".join(body) + "\n"
