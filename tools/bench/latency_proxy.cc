@@ -11,11 +11,7 @@
 // as the client chooses. One thread per direction per connection: simple,
 // and plenty for a few hundred connections.
 //   shoal-latency-proxy LISTEN_PORT UPSTREAM_PORT DELAY_MS
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <sys/socket.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -24,19 +20,18 @@
 #include <memory>
 #include <thread>
 
+#include "tools/bench/loopback_socket.h"
+
 namespace {
 
 using Clock = std::chrono::steady_clock;
+using shoal::UniqueFd;
 
 struct Connection {
-  int client = -1;
-  int server = -1;
+  UniqueFd client;
+  UniqueFd server;
   // When the latest request started; 0 when its response has begun.
   std::atomic<int64_t> request_at_ns{0};
-  ~Connection() {
-    ::close(client);
-    ::close(server);
-  }
 };
 
 int64_t NowNs() {
@@ -44,20 +39,10 @@ int64_t NowNs() {
       .count();
 }
 
-bool SendAll(int fd, const char* data, size_t size) {
-  while (size > 0) {
-    ssize_t n = ::send(fd, data, size, MSG_NOSIGNAL);
-    if (n <= 0) return false;
-    data += n;
-    size -= static_cast<size_t>(n);
-  }
-  return true;
-}
-
 void Pump(std::shared_ptr<Connection> c, bool to_server, std::chrono::milliseconds delay) {
   char buffer[65536];
-  const int from = to_server ? c->client : c->server;
-  const int to = to_server ? c->server : c->client;
+  const int from = to_server ? c->client.get() : c->server.get();
+  const int to = to_server ? c->server.get() : c->client.get();
   while (true) {
     ssize_t n = ::recv(from, buffer, sizeof(buffer), 0);
     if (n <= 0) break;
@@ -72,41 +57,10 @@ void Pump(std::shared_ptr<Connection> c, bool to_server, std::chrono::millisecon
         if (wait > 0) std::this_thread::sleep_for(std::chrono::nanoseconds(wait));
       }
     }
-    if (!SendAll(to, buffer, static_cast<size_t>(n))) break;
+    if (!shoal::bench::SendAll(to, std::string_view(buffer, static_cast<size_t>(n)))) break;
   }
   ::shutdown(to, SHUT_WR);
   ::shutdown(from, SHUT_RD);
-}
-
-int Listen(int port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  int one = 1;
-  ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  address.sin_port = htons(static_cast<uint16_t>(port));
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0 ||
-      ::listen(fd, 512) != 0) {
-    std::perror("shoal-latency-proxy: listen");
-    std::exit(1);
-  }
-  return fd;
-}
-
-int Connect(int port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  address.sin_port = htons(static_cast<uint16_t>(port));
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0) {
-    ::close(fd);
-    return -1;
-  }
-  int one = 1;
-  ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-  return fd;
 }
 
 }  // namespace
@@ -119,16 +73,20 @@ int main(int argc, char** argv) {
   const int listen_port = std::atoi(argv[1]);
   const int upstream_port = std::atoi(argv[2]);
   const std::chrono::milliseconds delay(std::atoi(argv[3]));
-  const int listener = Listen(listen_port);
+  shoal::Result<UniqueFd> listener = shoal::bench::ListenLoopback(listen_port);
+  if (!listener.ok()) {
+    std::fprintf(stderr, "shoal-latency-proxy: %s\n", listener.status().message().c_str());
+    return 1;
+  }
   while (true) {
-    int client = ::accept(listener, nullptr, nullptr);
-    if (client < 0) continue;
-    int one = 1;
-    ::setsockopt(client, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    UniqueFd client(::accept(listener->get(), nullptr, nullptr));
+    if (!client.valid()) continue;
+    shoal::bench::SetNoDelay(client.get());
+    shoal::Result<UniqueFd> server = shoal::bench::ConnectLoopback(upstream_port);
+    if (!server.ok()) continue;  // the client's connection closes with `client`
     auto c = std::make_shared<Connection>();
-    c->client = client;
-    c->server = Connect(upstream_port);
-    if (c->server < 0) continue;  // the connection closes with `c`
+    c->client = std::move(client);
+    c->server = std::move(*server);
     std::thread(Pump, c, true, delay).detach();
     std::thread(Pump, c, false, delay).detach();
   }
