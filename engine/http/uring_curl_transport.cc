@@ -2,6 +2,8 @@
 
 #include <poll.h>
 
+#include <algorithm>
+
 namespace shoal {
 
 UringCurlTransport::UringCurlTransport(EventLoop& loop, UringTransportOptions options)
@@ -14,6 +16,10 @@ UringCurlTransport::UringCurlTransport(EventLoop& loop, UringTransportOptions op
   curl_multi_setopt(multi_, CURLMOPT_TIMERDATA, this);
   curl_multi_setopt(multi_, CURLMOPT_MAX_HOST_CONNECTIONS,
                     static_cast<long>(options_.max_connections_per_host));
+  running_limit_ =
+      std::max(1, options_.max_connections_per_host > 0
+                      ? std::min(options_.max_in_flight, options_.max_connections_per_host)
+                      : options_.max_in_flight);
 }
 
 UringCurlTransport::~UringCurlTransport() {
@@ -65,10 +71,22 @@ void UringCurlTransport::Submit(HttpRequest request, HttpCallback done) {
 }
 
 void UringCurlTransport::Start(HttpRequest request, HttpCallback done) {
-  if (static_cast<int>(running_.size()) >= options_.max_in_flight) {
-    queued_.emplace_back(std::move(request), std::move(done));
-    return;
+  // Always through the queue: a request submitted from a completion
+  // callback (the next prefetch) must not take the slot that completion
+  // freed ahead of requests that have been waiting longer.
+  queued_.emplace_back(std::move(request), std::move(done));
+  LaunchQueued();
+}
+
+void UringCurlTransport::LaunchQueued() {
+  while (!queued_.empty() && static_cast<int>(running_.size()) < running_limit_) {
+    auto next = std::move(queued_.front());
+    queued_.pop_front();
+    Launch(std::move(next.first), std::move(next.second));
   }
+}
+
+void UringCurlTransport::Launch(HttpRequest request, HttpCallback done) {
   CURL* easy = nullptr;
   if (!idle_.empty()) {
     easy = idle_.back();
@@ -177,11 +195,7 @@ void UringCurlTransport::CollectFinished() {
     in_flight_.fetch_sub(1);
     transfer->done(std::move(result));
   }
-  while (!queued_.empty() && static_cast<int>(running_.size()) < options_.max_in_flight) {
-    auto next = std::move(queued_.front());
-    queued_.pop_front();
-    Start(std::move(next.first), std::move(next.second));
-  }
+  LaunchQueued();
 }
 
 }  // namespace shoal

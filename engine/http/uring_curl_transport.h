@@ -8,9 +8,13 @@
 // transport, so request setup and error mapping exist once.
 //
 // Submit() is thread-safe; callbacks run on the loop thread and must not
-// block. At most `max_in_flight` transfers run at once; the rest queue in
-// submission order. Destroying the transport completes queued and running
-// transfers with kCancelled.
+// block. At most min(`max_in_flight`, `max_connections_per_host`) transfers
+// run at once; the rest queue here, in submission order. (Handing curl more
+// than it has connections for would park the extra ones in curl's own
+// pending list, which does not keep that order: under a long queue of
+// prefetches the oldest request, the one a reader waits on, could starve.)
+// Destroying the transport completes queued and running transfers with
+// kCancelled.
 #pragma once
 
 #include <curl/curl.h>
@@ -61,7 +65,9 @@ class UringCurlTransport final : public HttpTransport {
   static int OnSocket(CURL* easy, curl_socket_t fd, int what, void* self, void* socket_data);
   static int OnTimer(CURLM* multi, long timeout_ms, void* self);
 
-  void Start(HttpRequest request, HttpCallback done);
+  void Start(HttpRequest request, HttpCallback done);  // queue it, then launch what fits
+  void LaunchQueued();  // oldest first, while fewer than running_limit_ run
+  void Launch(HttpRequest request, HttpCallback done);
   void Arm(curl_socket_t fd);
   void OnReady(curl_socket_t fd, int revents);
   void Drive(curl_socket_t fd, int bitmask);
@@ -77,6 +83,7 @@ class UringCurlTransport final : public HttpTransport {
   std::unordered_map<curl_socket_t, Socket> sockets_;
   EventLoop::TimerId timer_ = 0;
   std::unordered_map<CURL*, std::unique_ptr<Transfer>> running_;
+  int running_limit_ = 0;  // min(max_in_flight, max_connections_per_host)
   std::deque<std::pair<HttpRequest, HttpCallback>> queued_;
   std::vector<CURL*> idle_;
   long connections_opened_ = 0;

@@ -86,14 +86,24 @@ void EventLoop::ThreadMain(unsigned queue_depth, std::promise<Status>* started) 
         wait_rc != -EBUSY) {
       break;  // the ring is unusable; pending work is abandoned below
     }
+    // Only the completions already there: handlers submit new work, and a
+    // submission can complete at once (a poll on a ready socket), adding
+    // to the queue being walked. Walking to the moving end could keep one
+    // turn going for as long as transfers keep finishing, and posted tasks
+    // (a reader's request) would wait all that time.
+    const unsigned ready = io_uring_cq_ready(&ring_);
     unsigned head;
     unsigned count = 0;
     io_uring_cqe* cqe;
     io_uring_for_each_cqe(&ring_, head, cqe) {
+      if (count == ready) break;
       Dispatch(cqe);
       ++count;
     }
     io_uring_cq_advance(&ring_, count);
+    // Tasks posted while the loop was busy run now, every turn, whether or
+    // not the eventfd's completion has been reaped yet.
+    if (posted_pending_.load(std::memory_order_acquire) && !stopping_) DrainPosted();
   }
 
   stopping_ = true;  // also when the ring failed: Post refuses from here on
@@ -141,6 +151,7 @@ bool EventLoop::Post(Task task) {
     std::lock_guard lock(posted_mu_);
     if (stopping_ || exited_) return false;
     posted_.push_back(std::move(task));
+    posted_pending_.store(true, std::memory_order_release);
   }
   uint64_t one = 1;
   if (wake_fd_ >= 0) {
@@ -173,6 +184,7 @@ void EventLoop::DrainPosted() {
   {
     std::lock_guard lock(posted_mu_);
     tasks.swap(posted_);
+    posted_pending_.store(false, std::memory_order_relaxed);
   }
   for (Task& t : tasks) {
     if (stopping_) return;

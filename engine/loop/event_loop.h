@@ -111,6 +111,10 @@ class EventLoop final : public Scheduler {
 
   std::mutex posted_mu_;
   std::vector<Task> posted_;  // guarded by posted_mu_
+  // Set by Post, cleared by DrainPosted: lets every turn of the loop run
+  // posted tasks without waiting for the eventfd's completion, which a
+  // steady stream of socket completions could otherwise hold back.
+  std::atomic<bool> posted_pending_{false};
 
   // Loop-thread state.
   using Clock = std::chrono::steady_clock;

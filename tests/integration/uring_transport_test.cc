@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <functional>
 #include <future>
 
 #include "engine/auth/crypto.h"
@@ -87,6 +88,35 @@ TEST_F(UringTransport, HundredsOfConcurrentGetsOnOneThread) {
   ASSERT_TRUE(loop_.RunSync([&] { opened = transport.connections_opened(); }));
   EXPECT_LE(opened, 40) << "connections should be reused, not opened per request";
   EXPECT_EQ(transport.in_flight(), 0u);
+}
+
+// Requests start in submission order. One submitted from a completion
+// callback (the next prefetch) waits behind those queued before it; it used
+// to take the freed slot at once, and under a steady stream of completions
+// the oldest queued request (the one a reader waited on) starved.
+TEST_F(UringTransport, QueuedRequestsStartOldestFirst) {
+  PutObjects(8, 100);
+  UringTransportOptions options;
+  options.max_in_flight = 1;
+  UringCurlTransport transport(loop_, options);
+  auto store = StoreOver(transport);
+  std::vector<int> finished;  // loop thread only
+  std::promise<void> all_done;
+  std::function<void(int)> get = [&](int i) {
+    store->Get(GetRequest{Key(i), {}, {}}, [&, i](Result<GetResult> r) {
+      EXPECT_TRUE(r.ok()) << r.status().ToString();
+      finished.push_back(i);
+      if (i == 0) get(7);  // submitted last, from a completion
+      if (finished.size() == 5) all_done.set_value();
+    });
+  };
+  ASSERT_TRUE(loop_.RunSync([&] {
+    for (int i = 0; i < 4; ++i) get(i);
+  }));
+  ASSERT_EQ(all_done.get_future().wait_for(std::chrono::seconds(60)), std::future_status::ready);
+  std::vector<int> order;
+  ASSERT_TRUE(loop_.RunSync([&] { order = finished; }));
+  EXPECT_EQ(order, (std::vector<int>{0, 1, 2, 3, 7}));
 }
 
 TEST_F(UringTransport, RetriesWaitOnTheLoopNotOnAThread) {
