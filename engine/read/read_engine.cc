@@ -332,7 +332,7 @@ void ReadEngine::Evict(std::list<PartKey>& from, std::list<PartKey>::iterator wh
 }
 
 bool ReadEngine::Fetch(const FileRef& file, uint32_t part_index, bool prefetch, PartWaiter waiter,
-                       uint32_t stream) {
+                       uint32_t stream, bool hinted) {
   const uint64_t bytes = PartBytes(file, part_index);
   if (!Reserve(bytes, prefetch)) return false;
   const PartKey key = KeyOf(file, part_index);
@@ -341,6 +341,10 @@ bool ReadEngine::Fetch(const FileRef& file, uint32_t part_index, bool prefetch, 
   part.prefetched = prefetch;
   part.generation = generation_;
   part.stream = stream;
+  if (hinted) {  // counted until its GET completes (OnFetched), which may be inline
+    part.hinted = true;
+    ++hinted_in_flight_;
+  }
   if (stream != 0) streams_.OnPrefetched(stream, bytes);
   if (waiter) {
     part.read = true;
@@ -368,6 +372,17 @@ void ReadEngine::OnFetched(PartKey key, const std::string& object_key, Result<Ge
   auto it = parts_.find(key);
   if (it == parts_.end()) return;
   Part& part = it->second;
+  if (part.hinted) {  // a slot for the next hinted fetch (PumpHints below)
+    part.hinted = false;
+    --hinted_in_flight_;
+  }
+  // The manifest knows each part's exact size: a body of any other length
+  // (cut short, or another object's) is an error, never data.
+  if (result.ok() && result->data.size() != part.bytes) {
+    result = Status(ErrorCode::kProtocolError,
+                    "object '" + object_key + "' sent " + std::to_string(result->data.size()) +
+                        " bytes where the manifest needs " + std::to_string(part.bytes));
+  }
   auto waiters = std::move(part.waiters);
   part.waiters.clear();
   if (!result.ok()) {
@@ -434,7 +449,7 @@ void ReadEngine::PrefetchNext(PrefetchStream& stream) {
 }
 
 void ReadEngine::PumpHints() {
-  while (next_hint_ < hints_.size()) {
+  while (next_hint_ < hints_.size() && hinted_in_flight_ < options_.max_hinted_in_flight) {
     const uint32_t entry = hints_[next_hint_];
     FileRef file;
     if (parts_.count(PartKey{generation_id_, entry, 0}) != 0 || Consumed(entry) ||
@@ -442,8 +457,13 @@ void ReadEngine::PumpHints() {
       ++next_hint_;
       continue;
     }
-    if (!Fetch(file, 0, /*prefetch=*/true)) return;  // resumes when memory frees up
-    ++next_hint_;
+    // Taken before the fetch: a store that answers inline pumps the next
+    // hint from inside Fetch, and must not see this one again.
+    const size_t taken = next_hint_++;
+    if (!Fetch(file, 0, /*prefetch=*/true, nullptr, 0, /*hinted=*/true)) {
+      next_hint_ = taken;  // resumes when memory frees up
+      return;
+    }
   }
 }
 

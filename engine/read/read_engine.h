@@ -73,6 +73,11 @@ struct ReadEngineOptions {
   size_t initial_window = 4;  // files a new stream prefetches after its first read
   size_t max_window = 256;
   uint64_t max_readahead_bytes = 64ull << 20;  // inside one large file
+  // Hinted prefetches waiting for their GET at once. An order hint may name
+  // millions of files: issued all at once they would queue ahead of every
+  // read that needs a file now. Kept to a few times the transport's
+  // concurrency, the hint still runs at the server's speed.
+  size_t max_hinted_in_flight = 256;
   // Parts already read are kept for re-reads up to this many bytes (within
   // the budget). A FUSE mount lowers it: the kernel's page cache already
   // keeps files read through it (keep_cache), and a second copy here would
@@ -145,6 +150,7 @@ class ReadEngine {
     bool ready = false;
     bool prefetched = false;  // fetched ahead of any read
     bool read = false;        // a read has used it
+    bool hinted = false;      // fetched for an order hint, GET not yet done
     uint32_t stream = 0;      // the next-files stream that prefetched it, or 0
     uint64_t bytes = 0;       // reserved against the budget
     uint64_t generation = 0;  // the demand-miss count when it was fetched
@@ -171,7 +177,7 @@ class ReadEngine {
   // Starts fetching a part. A demand fetch passes the reader's waiter, which
   // is registered before the GET is issued: a store may complete inline.
   bool Fetch(const FileRef& file, uint32_t part, bool prefetch, PartWaiter waiter = nullptr,
-             uint32_t stream = 0);
+             uint32_t stream = 0, bool hinted = false);
   void OnFetched(PartKey key, const std::string& object_key, Result<GetResult> result);
   // Counts a failed fetch and logs it, once per object.
   void NoteFailure(const std::string& object_key, const Status& status);
@@ -220,6 +226,7 @@ class ReadEngine {
   std::unordered_set<std::string> failures_logged_;
   std::vector<uint32_t> hints_;
   size_t next_hint_ = 0;
+  size_t hinted_in_flight_ = 0;  // hinted parts whose GET has not completed
   ReadStats stats_;
 };
 

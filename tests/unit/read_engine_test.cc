@@ -10,6 +10,7 @@
 #include <map>
 #include <mutex>
 #include <random>
+#include <set>
 
 namespace shoal {
 namespace {
@@ -38,16 +39,22 @@ class FakeStore final : public ObjectStore {
       }
       GetResult g;
       g.data = r.range ? it->second.substr(r.range->offset, r.range->length) : it->second;
+      if (short_bodies.count(r.key) != 0) g.data.resize(g.data.size() / 2);
       g.info.size = it->second.size();
       done(std::move(g));
     };
     if (complete_inline) {
       complete();  // like the file:// store: the callback runs before Get returns
+    } else if (hold) {
+      held.push_back(complete);  // answered when the test says so
     } else {
       loop_.Post(complete);
     }
   }
   bool complete_inline = false;
+  bool hold = false;                        // loop thread only
+  std::vector<std::function<void()>> held;  // completions held back
+  std::set<std::string> short_bodies;       // keys whose bodies arrive cut in half
   void List(ListRequest, Callback<ListPage>) override {}
   void Head(std::string, Callback<ObjectInfo>) override {}
   void Delete(std::string, Callback<Done>) override {}
@@ -245,6 +252,20 @@ TEST_F(ReadEngineTest, MemoryStaysWithinBudgetOverTenTimesTheBudget) {
   EXPECT_GT(s.prefetch_hits, 400u);  // backpressure slowed prefetch but did not stop it
 }
 
+// A body shorter than the manifest's size (a server or proxy cut it, with a
+// matching Content-Length) fails the read; its bytes are never served.
+TEST_F(ReadEngineTest, BodyOfTheWrongLengthIsAnErrorNotData) {
+  FakeCatalog catalog(store_, 3, 1000);
+  ReadEngineOptions options;
+  options.initial_window = 1;
+  ReadEngine engine(loop_, store_, catalog, options);
+  loop_.RunSync([&] { store_.short_bodies.insert("f1002"); });
+  std::string got = ReadAll(engine, 2, 1000);
+  EXPECT_NE(got.find("sent 500 bytes where the manifest needs 1000"), std::string::npos) << got;
+  loop_.RunSync([&] { store_.short_bodies.clear(); });
+  EXPECT_EQ(ReadAll(engine, 2, 1000), store_.objects_["f1002"]);  // fetched again, whole
+}
+
 TEST_F(ReadEngineTest, ChangedObjectFailsWithPreconditionFailed) {
   FakeCatalog catalog(store_, 2, 100);
   MemoryLogSink log;
@@ -304,6 +325,33 @@ TEST_F(ReadEngineTest, SecondEpochIsPrefetchedAgain) {
   engine.Hint(order);
   for (uint32_t e : order) ASSERT_FALSE(ReadAll(engine, e, 1000).empty());
   EXPECT_GE(engine.Stats().prefetch_hits - hits_before, 90u) << "hinted epoch";
+}
+
+// A hint of many files keeps only a few GETs waiting at once, so a read
+// that needs a file now does not queue behind the whole hint; the hint
+// still runs to its end as those complete.
+TEST_F(ReadEngineTest, AnOrderHintKeepsFewGetsWaitingAtOnce) {
+  FakeCatalog catalog(store_, 1000, 100);
+  ReadEngineOptions options;
+  options.max_hinted_in_flight = 16;
+  options.initial_window = 1;
+  options.max_window = 1;
+  ReadEngine engine(loop_, store_, catalog, options);
+  loop_.RunSync([&] { store_.hold = true; });
+  std::vector<uint32_t> order;
+  for (uint32_t e = 1000; e >= 1; --e) order.push_back(e);
+  engine.Hint(order);
+  loop_.RunSync([] {});
+  EXPECT_EQ(Gets().size(), 16u);
+  loop_.RunSync([&] {
+    store_.hold = false;
+    auto held = std::move(store_.held);
+    for (auto& complete : held) complete();
+  });
+  for (uint32_t e : order)
+    ASSERT_EQ(ReadAll(engine, e, 100), store_.objects_[catalog.refs_[e - 1].key]);
+  EXPECT_EQ(Gets().size(), 1000u);  // every file once
+  EXPECT_GE(engine.Stats().prefetch_hits, 990u);
 }
 
 TEST_F(ReadEngineTest, DirectModeFetchesExactlyWhatIsRead) {
