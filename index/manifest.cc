@@ -19,6 +19,7 @@ namespace shoal {
 namespace {
 
 constexpr uint64_t kMaxPayload = 1ull << 34;  // 16 GiB: far beyond 100M entries
+constexpr uint64_t kMaxCompressionRatio = 256;
 
 uint32_t GetLe32(const uint8_t* p) {
   uint32_t v = 0;
@@ -129,6 +130,13 @@ Result<std::shared_ptr<const Manifest>> Manifest::Load(std::unique_ptr<Manifest>
 
   if ((flags & kManifestFlagZstd) != 0) {
     if (plain > kMaxPayload) return Corrupt(origin, "implausible decompressed size");
+    // The checksum is not a signature: a hostile header could promise
+    // gigabytes from a few bytes. Real manifests compress about 9:1, so a
+    // promise beyond 256:1 is refused before anything is allocated.
+    if (plain > stored * kMaxCompressionRatio + 65536) {
+      return Corrupt(origin, "implausible decompressed size (" + std::to_string(plain) +
+                                 " bytes from " + std::to_string(stored) + ")");
+    }
     // Uninitialised on purpose: zstd writes every byte or fails.
     std::unique_ptr<uint8_t[]> decompressed(new uint8_t[plain]);
     size_t n = ZSTD_decompress(decompressed.get(), plain, file + kManifestHeaderSize, stored);

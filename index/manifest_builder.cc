@@ -98,7 +98,10 @@ ManifestPayload ManifestBuilder::Finish() {
     const Record& b = records_[y];
     int c = ComparePaths(PathOf(a), PathOf(b));
     if (c != 0) return c < 0;
-    if (a.is_dir != b.is_dir) return a.is_dir;  // directory markers first
+    // A file before a directory marker of the same path: the marker then
+    // renames the file and opens the directory that later keys under it
+    // (which sort after both) find on the stack.
+    if (a.is_dir != b.is_dir) return b.is_dir;
     return OriginalKey(a) < OriginalKey(b);
   });
 

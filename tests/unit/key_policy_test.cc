@@ -95,6 +95,21 @@ TEST(KeyPolicy, FileAndDirectoryWithOneName) {
   EXPECT_EQ(b.manifest->GetAttr(*b.manifest->Resolve("a.~file")).size, 1u);
 }
 
+// A directory marker, a file of the same name and a key inside the
+// directory: one directory, the file renamed beside it, and a manifest that
+// opens (the fuzzer found two directories "m" here).
+TEST(KeyPolicy, MarkerFileAndChildOfOneNameMakeOneDirectory) {
+  for (const std::vector<std::string>& keys :
+       {std::vector<std::string>{"m/", "m", "m/x"}, std::vector<std::string>{"m/x", "m", "m/"},
+        std::vector<std::string>{"m", "m/"}}) {
+    Built b = Build(keys);
+    std::vector<std::string> want = {"m.~file", "m/"};
+    if (keys.size() == 3) want.push_back("m/x");
+    EXPECT_EQ(AllPaths(*b.manifest), want);
+    EXPECT_EQ(b.report.count(KeyIssue::kFileDirConflict), 1u);
+  }
+}
+
 TEST(KeyPolicy, CollisionsAfterRenamingKeepOne) {
   Built b = Build({"x%0A", "x\n", "y", "y", "a", "a/b", "a.~file"});
   std::vector<std::string> paths = AllPaths(*b.manifest);

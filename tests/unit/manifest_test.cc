@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 #include <unistd.h>
+#include <xxhash.h>
 
 #include <filesystem>
 #include <fstream>
@@ -188,6 +189,24 @@ TEST_F(ManifestFileTest, WrongMagicAndFutureVersion) {
   EXPECT_NE(future.message().find("newer"), std::string::npos) << future.ToString();
   Status missing = Manifest::Open(dir_ + "/none.shoal").status();
   EXPECT_EQ(missing.code(), ErrorCode::kNotFound);
+}
+
+// A header that promises gigabytes from a small compressed payload, with a
+// checksum made to match: refused before anything is allocated.
+TEST_F(ManifestFileTest, ImplausibleDecompressedSizeIsRefused) {
+  Status s = OpenModified(true, [](std::string& b) {
+    const uint64_t promised = 8ull << 30;
+    for (int i = 0; i < 8; ++i) b[24 + i] = static_cast<char>(promised >> (8 * i));
+    XXH3_state_t* state = XXH3_createState();
+    XXH3_64bits_reset(state);
+    XXH3_64bits_update(state, b.data(), 32);
+    XXH3_64bits_update(state, b.data() + 40, b.size() - 40);
+    const uint64_t sum = XXH3_64bits_digest(state);
+    XXH3_freeState(state);
+    for (int i = 0; i < 8; ++i) b[32 + i] = static_cast<char>(sum >> (8 * i));
+  });
+  EXPECT_EQ(s.code(), ErrorCode::kCorrupt) << s.ToString();
+  EXPECT_NE(s.message().find("implausible decompressed size"), std::string::npos) << s.ToString();
 }
 
 TEST_F(ManifestFileTest, ValidChecksumButHostileTreeIsRejected) {

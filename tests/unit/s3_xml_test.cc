@@ -39,6 +39,19 @@ TEST(S3Xml, RejectsGarbageWithoutCrashing) {
   EXPECT_FALSE(ParseCompleteMultipartXml("").ok());
 }
 
+// A truncated page with nowhere to go on would make a lister loop forever.
+TEST(S3Xml, TruncatedPageWithoutAContinuationIsAnError) {
+  Result<ListPage> page = ParseListObjectsV2Xml(
+      "<ListBucketResult><IsTruncated>true</IsTruncated><Contents><Key>a</Key></Contents>"
+      "</ListBucketResult>");
+  ASSERT_FALSE(page.ok());
+  EXPECT_EQ(page.status().code(), ErrorCode::kProtocolError);
+  EXPECT_NE(page.status().message().find("NextContinuationToken"), std::string::npos);
+  Result<ListUploadsPage> uploads = ParseListMultipartUploadsXml(
+      "<ListMultipartUploadsResult><IsTruncated>true</IsTruncated></ListMultipartUploadsResult>");
+  EXPECT_FALSE(uploads.ok());
+}
+
 TEST(S3Xml, MultipartDocuments) {
   Result<std::string> id = ParseInitiateMultipartXml(
       "<InitiateMultipartUploadResult><Bucket>b</Bucket><Key>k</Key>"

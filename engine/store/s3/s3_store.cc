@@ -80,13 +80,22 @@ void S3Store::List(ListRequest request, Callback<ListPage> done) {
 
 void S3Store::Get(GetRequest request, Callback<GetResult> done) {
   std::string key = request.key;
-  Exchange<GetResult>(builder_.GetObject(request, clock_()), "GetObject", key, std::move(done),
-                      [key](HttpResponse& r) -> Result<GetResult> {
-                        GetResult result;
-                        result.info = ObjectInfoFromHeaders(r, key);
-                        result.data = std::move(r.body);
-                        return result;
-                      });
+  std::string if_match = request.if_match;
+  Exchange<GetResult>(
+      builder_.GetObject(request, clock_()), "GetObject", key, std::move(done),
+      [key, if_match](HttpResponse& r) -> Result<GetResult> {
+        GetResult result;
+        result.info = ObjectInfoFromHeaders(r, key);
+        // A server (or a proxy) that ignores If-Match must
+        // not hand over another version's bytes.
+        if (!if_match.empty() && !result.info.etag.empty() && result.info.etag != if_match) {
+          return Status(ErrorCode::kPreconditionFailed,
+                        "GetObject '" + key + "' answered with ETag " + result.info.etag +
+                            ", not the requested " + if_match);
+        }
+        result.data = std::move(r.body);
+        return result;
+      });
 }
 
 void S3Store::Head(std::string key, Callback<ObjectInfo> done) {

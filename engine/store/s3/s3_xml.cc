@@ -100,6 +100,12 @@ Result<ListPage> ParseListObjectsV2Xml(std::string_view body) {
   }
   page.truncated = root.child("IsTruncated").text().as_bool();
   page.next_continuation_token = Text(root, "NextContinuationToken");
+  // A truncated page must say where to go on; without that a lister would
+  // ask for the first page again, forever.
+  if (page.truncated && page.next_continuation_token.empty()) {
+    return Status(ErrorCode::kProtocolError,
+                  "ListObjectsV2 response is truncated but has no NextContinuationToken");
+  }
   return page;
 }
 
@@ -138,6 +144,10 @@ Result<ListUploadsPage> ParseListMultipartUploadsXml(std::string_view body) {
   page.truncated = root.child("IsTruncated").text().as_bool();
   page.next_key_marker = Text(root, "NextKeyMarker");
   page.next_upload_id_marker = Text(root, "NextUploadIdMarker");
+  if (page.truncated && page.next_key_marker.empty() && page.next_upload_id_marker.empty()) {
+    return Status(ErrorCode::kProtocolError,
+                  "ListMultipartUploads response is truncated but has no next marker");
+  }
   return page;
 }
 
