@@ -23,29 +23,13 @@ import tempfile
 import textwrap
 import time
 import unittest
-import uuid
 
 SHOAL = sys.argv[1] if len(sys.argv) > 1 else "shoal"
 PART = 5 << 20  # RGW's smallest part for all but the last
 
 
-def load_env():
-    rgw_dir = os.environ.get("SHOAL_TEST_RGW_DIR")
-    if not rgw_dir:
-        return None
-    env = {}
-    with open(os.path.join(rgw_dir, "env")) as f:
-        for line in f:
-            line = line.strip()
-            if line.startswith("export "):
-                line = line[len("export "):]
-            if "=" in line:
-                name, value = line.split("=", 1)
-                env[name] = value
-    return env
-
-
-RGW = load_env()
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from rgw_python import needs_mounts, new_bucket, s3_client, shoal_env  # noqa: E402
 
 
 def sha(data):
@@ -57,26 +41,14 @@ def pattern(size, seed):
     return (block * (size // len(block) + 1))[:size]
 
 
-@unittest.skipUnless(RGW, "SHOAL_TEST_RGW_DIR is not set; run through ctest")
-@unittest.skipUnless(os.geteuid() == 0 and os.access("/dev/fuse", os.W_OK),
-                     "mount tests need root and /dev/fuse")
+@needs_mounts
 class WriteMountTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        import boto3  # python3-boto3, installed by scripts/deps --test
-        cls.s3 = boto3.client(
-            "s3", endpoint_url=RGW["SHOAL_TEST_S3_ENDPOINT"],
-            aws_access_key_id=RGW["SHOAL_TEST_S3_ACCESS_KEY"],
-            aws_secret_access_key=RGW["SHOAL_TEST_S3_SECRET_KEY"],
-            region_name=RGW["SHOAL_TEST_S3_REGION"])
-        cls.bucket = "write-" + uuid.uuid4().hex[:12]
-        cls.s3.create_bucket(Bucket=cls.bucket)
+        cls.s3 = s3_client()
+        cls.bucket = new_bucket(cls.s3, "write")
         cls.work = tempfile.mkdtemp(prefix="shoal-write-")
-        cls.env = dict(os.environ,
-                       AWS_ACCESS_KEY_ID=RGW["SHOAL_TEST_S3_ACCESS_KEY"],
-                       AWS_SECRET_ACCESS_KEY=RGW["SHOAL_TEST_S3_SECRET_KEY"],
-                       AWS_REGION=RGW["SHOAL_TEST_S3_REGION"],
-                       AWS_ENDPOINT_URL=RGW["SHOAL_TEST_S3_ENDPOINT"])
+        cls.env = shoal_env()
 
     @classmethod
     def tearDownClass(cls):
