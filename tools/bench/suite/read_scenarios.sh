@@ -10,7 +10,8 @@
 # Run 1 of every client checksums every byte it read against the source.
 
 # each_cold_run SCENARIO CASE DATASET FUNCTION [ARGS...]: every latency,
-# run and client in turn, each cold. The ceiling clients fetch with curl;
+# run and client in turn, each cold. The ceiling clients fetch with curl, in
+# the order of $work/list when the case made one (else directory order);
 # for a mount, FUNCTION SCENARIO CASE LATENCY CLIENT RUN DATASET [ARGS...]
 # mounts it, runs the workload and records the run.
 each_cold_run() {
@@ -36,15 +37,18 @@ each_cold_run() {
 run_reads() {
   mount_list "$3" "$5" >"$work/list"
   each_cold_run "$1" "$2" "$3" run_tree_reader "$4" "$5"
+  rm -f "$work/list"
 }
 
 # run_ceiling SCENARIO CASE LATENCY CLIENT RUN DATASET
 run_ceiling() {
   local url=${origin_url[$3]}
   [[ $4 == ceiling-nginx ]] && url=${origin_url[nginx]}
-  local cfg="$work/$6.get.${4}.$3"
-  [[ -f $cfg ]] || awk -v e="$url" -v b="$6" \
-    '{print "url = \"" e "/" b "/ds/" $0 "\"\noutput = \"/dev/null\""}' "$work/$6.keys" >"$cfg"
+  local cfg="$work/$6.get.${4}.$3.$(md5sum <"${work}/list" 2>/dev/null | cut -c1-8)"
+  if [[ ! -f $cfg ]]; then
+    if [[ -f $work/list ]]; then sed "s|^$mnt/||" "$work/list"; else cat "$work/$6.keys"; fi |
+      awk -v e="$url" -v b="$6" '{print "url = \"" e "/" b "/ds/" $0 "\"\noutput = \"/dev/null\""}' >"$cfg"
+  fi
   local auth=("${sign[@]}")
   [[ $4 == ceiling-nginx ]] && auth=(--noproxy "*" -sS --no-progress-meter --fail)
   local started note=ok
