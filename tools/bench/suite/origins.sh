@@ -56,7 +56,9 @@ http {
       proxy_buffering off;
     }
   }
-  server { listen 127.0.0.1:$back; root $work/nginx/root; }
+  # No ETag: nginx's own (mtime-size) is not the bucket's, and shoal refuses an
+  # answer whose ETag differs from the one it asked for.
+  server { listen 127.0.0.1:$back; root $work/nginx/root; etag off; }
 }
 CONF
   nginx -p "$work/nginx/" -c "$work/nginx/nginx.conf" 2>>"$work/nginx/error.log"
