@@ -31,7 +31,7 @@ make_dataset() {
   serve_from_nginx "$name"
   local files bytes
   files=$(wc -l <"$work/$name.keys")
-  bytes=$(awk '{s += $2} END {print s}' "$work/$name.sizes")
+  bytes=$(awk '{s += $2} END {printf "%.0f\n", s}' "$work/$name.sizes")
   echo "  dataset $name: $files files, $((bytes / 1000000)) MB, ready in $(elapsed "$started") s"
 }
 
@@ -46,4 +46,4 @@ mount_list() {
 }
 
 # dataset_bytes NAME: total bytes of its files.
-dataset_bytes() { awk '{s += $2} END {print s}' "$work/$1.sizes"; }
+dataset_bytes() { awk '{s += $2} END {printf "%.0f\n", s}' "$work/$1.sizes"; }
