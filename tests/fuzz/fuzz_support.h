@@ -5,10 +5,15 @@
 // Header-only and stateless: each target is one small translation unit.
 #pragma once
 
+#include <xxhash.h>
+
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
+
+#include "engine/base/little_endian.h"
 
 namespace shoal::fuzz {
 
@@ -18,6 +23,17 @@ namespace shoal::fuzz {
 
 inline std::string_view AsText(const uint8_t* data, size_t size) {
   return {reinterpret_cast<const char*>(data), size};
+}
+
+// `bytes` with its last 8 bytes replaced by the XXH3 of the rest: formats
+// sealed that way (spool records, the ingest journal) then get past their
+// checksum, so the fuzzer reaches the decoder behind it.
+inline std::string Resealed(std::string_view bytes) {
+  std::string out(bytes);
+  if (out.size() < 8) return out;
+  const size_t body = out.size() - 8;
+  shoal::PutLe(out, body, XXH3_64bits(out.data(), body), 8);
+  return out;
 }
 
 // The '\n'-separated lines of `text`, at most `max` of them; a final

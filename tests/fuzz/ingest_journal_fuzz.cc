@@ -6,25 +6,15 @@
 // and again with the checksum recomputed, which carries the mutation on to
 // the field reader. Invariant: a decoded journal survives an encode/decode
 // round trip unchanged.
-#include <xxhash.h>
-
 #include <string>
 
-#include "engine/base/little_endian.h"
 #include "engine/write/ingest_journal.h"
 #include "tests/fuzz/fuzz_support.h"
 
 namespace {
 
 using shoal::fuzz::Require;
-
-std::string Resealed(std::string_view bytes) {
-  std::string out(bytes);
-  if (out.size() < 8) return out;
-  const size_t body = out.size() - 8;
-  shoal::PutLe(out, body, XXH3_64bits(out.data(), body), 8);
-  return out;
-}
+using shoal::fuzz::Resealed;
 
 void Check(const std::string& bytes) {
   const auto journal = shoal::DecodeIngestJournal(bytes);

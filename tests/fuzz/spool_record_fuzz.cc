@@ -6,26 +6,15 @@
 // given and again with the trailing checksum recomputed, which carries the
 // mutation on to the field parsing. Invariant: whatever decodes encodes
 // back to exactly the bytes it came from.
-#include <xxhash.h>
-
 #include <string>
 
-#include "engine/base/little_endian.h"
 #include "engine/write/spool_record.h"
 #include "tests/fuzz/fuzz_support.h"
 
 namespace {
 
 using shoal::fuzz::Require;
-
-// `bytes` with its last 8 bytes replaced by the XXH3 of the rest.
-std::string Resealed(std::string_view bytes) {
-  std::string out(bytes);
-  if (out.size() < 8) return out;
-  const size_t body = out.size() - 8;
-  shoal::PutLe(out, body, XXH3_64bits(out.data(), body), 8);
-  return out;
-}
+using shoal::fuzz::Resealed;
 
 void Check(const std::string& bytes) {
   const auto record = shoal::DecodeSpoolRecord(bytes);
