@@ -36,7 +36,7 @@ STORE_FLAGS = ["--timeout-ms", "3000", "--connect-timeout-ms", "1000", "--max-at
 
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
-from rgw_python import RGW, needs_mounts, new_bucket, s3_client, shoal_env  # noqa: E402
+from rgw_python import RGW, needs_mounts, new_bucket, s3_client, shoal_env, unmount  # noqa: E402
 
 
 def body(i, size):
@@ -127,14 +127,7 @@ class FaultTest(unittest.TestCase):
                        *STORE_FLAGS)
 
     def unmount(self):
-        for _ in range(50):
-            if subprocess.run(["fusermount3", "-u", self.mnt], capture_output=True).returncode == 0:
-                return
-            with open("/proc/self/mounts") as f:
-                if not any(line.split()[1] == self.mnt for line in f):
-                    return
-            time.sleep(0.1)
-        subprocess.run(["fusermount3", "-u", "-z", self.mnt], capture_output=True)
+        unmount(self.mnt)
 
     def wait_daemon_gone(self):
         """The mount's daemon may still be finishing (or failing) uploads."""

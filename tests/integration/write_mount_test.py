@@ -29,7 +29,7 @@ PART = 5 << 20  # RGW's smallest part for all but the last
 
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
-from rgw_python import needs_mounts, new_bucket, s3_client, shoal_env  # noqa: E402
+from rgw_python import needs_mounts, new_bucket, s3_client, shoal_env, unmount  # noqa: E402
 
 
 def sha(data):
@@ -77,19 +77,7 @@ class WriteMountTest(unittest.TestCase):
                    "--spool", self.spool, "--part-size", "5M", "--log-file", self.log)
 
     def unmount(self):
-        for _ in range(50):
-            if subprocess.run(["fusermount3", "-u", self.mnt], capture_output=True).returncode == 0:
-                return
-            if not self.mounted():
-                return
-            time.sleep(0.1)
-        # Still busy (a failed test left a file open): detach it lazily, so
-        # the daemon exits and nothing outlives the test run.
-        subprocess.run(["fusermount3", "-u", "-z", self.mnt], capture_output=True)
-
-    def mounted(self):
-        with open("/proc/self/mounts") as f:
-            return any(line.split()[1] == self.mnt for line in f)
+        unmount(self.mnt)
 
     def get(self, name):
         return self.s3.get_object(Bucket=self.bucket, Key=self.prefix + name)["Body"].read()

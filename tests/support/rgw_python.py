@@ -6,6 +6,8 @@ set by ctest (the rgw fixture). A test class decorated with `needs_mounts`
 skips without the RGW, root or /dev/fuse.
 """
 import os
+import subprocess
+import time
 import unittest
 import uuid
 
@@ -56,3 +58,21 @@ def shoal_env(with_endpoint=True):
     if with_endpoint:
         env["AWS_ENDPOINT_URL"] = RGW["SHOAL_TEST_S3_ENDPOINT"]
     return env
+
+
+def mounted(mnt):
+    with open("/proc/self/mounts") as f:
+        return any(line.split()[1] == mnt for line in f)
+
+
+def unmount(mnt):
+    """Unmounts `mnt`, retrying while it is busy. Still busy after 5 s (a
+    failed test left a file open): detach it lazily, so the daemon exits
+    and nothing outlives the test run."""
+    for _ in range(50):
+        if subprocess.run(["fusermount3", "-u", mnt], capture_output=True).returncode == 0:
+            return
+        if not mounted(mnt):
+            return
+        time.sleep(0.1)
+    subprocess.run(["fusermount3", "-u", "-z", mnt], capture_output=True)
