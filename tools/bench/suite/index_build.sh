@@ -26,7 +26,7 @@ scenario_index() {
         seconds=$(elapsed "$started")
         read -r user sys kib <"$work/time"
         record index "$kase" "$lat" "$client" "$run" "$objects" 0 "$seconds" \
-          "$(awk -v u="$user" -v s="$sys" 'BEGIN {printf "%.2f", u + s}')" "$((kib / 1024))" "$note"
+          "$(cpu_sum "$user" "$sys")" "$((kib / 1024))" "$note"
       done
     done
   done

@@ -30,7 +30,7 @@ run_grep() {
   bytes=$(awk -F: 'NR == FNR {split($0, a, " "); size[a[1]] = a[2]; next} {s += size[$1]} END {printf "%.0f", s}' \
     "$work/$name.sizes" "$work/grep.out")
   record "$1" "$2" "$lat" "$client" "$run" "$(wc -l <"$work/grep.out")" "$bytes" "$seconds" \
-    "$(awk -v a="$cpu0" -v b="$cpu1" 'BEGIN {printf "%.2f", b - a}')" "$rss" "$note"
+    "$(cpu_between "$cpu0" "$cpu1")" "$rss" "$note"
   if [[ $run == 1 ]]; then
     local bad
     bad=$(LC_ALL=C sort "$work/grep.out" | LC_ALL=C comm -23 - "$work/$name.grep" | head -3) || true

@@ -36,7 +36,7 @@ scenario_metadata() {
           [[ $status == 124 ]] && note=partial
           [[ $status != 0 && $status != 124 ]] && note=failed
           record metadata "$kase" "$lat" "$client" "$run" "$(wc -l <"$work/meta.out")" 0 "$seconds" \
-            "$(awk -v a="$cpu0" -v b="$cpu1" 'BEGIN {printf "%.2f", b - a}')" "$rss" "$note"
+            "$(cpu_between "$cpu0" "$cpu1")" "$rss" "$note"
           if [[ $run == 1 && $kase == find* && $note == ok ]]; then
             local bad
             bad=$(sed 's|^\./||' "$work/meta.out" | LC_ALL=C sort | LC_ALL=C comm -13 - "$work/$name.sizes.sorted" | head -3) || true

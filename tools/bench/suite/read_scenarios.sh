@@ -59,7 +59,7 @@ run_ceiling() {
   seconds=$(elapsed "$started")
   read -r user sys kib <"$work/time"
   record "$1" "$2" "$3" "$4" "$5" "$(wc -l <"$work/$6.keys")" "$(dataset_bytes "$6")" "$seconds" \
-    "$(awk -v u="$user" -v s="$sys" 'BEGIN {printf "%.2f", u + s}')" "$((kib / 1024))" "$note"
+    "$(cpu_sum "$user" "$sys")" "$((kib / 1024))" "$note"
 }
 
 # run_tree_reader SCENARIO CASE LATENCY CLIENT RUN DATASET THREADS ORDER
@@ -82,7 +82,7 @@ run_tree_reader() {
   [[ -n ${partial:-} ]] && note=partial
   [[ ${errors:-1} != 0 ]] && note=failed
   record "$1" "$2" "$3" "$client" "$run" "${files:-0}" "$(awk -v m="${mb:-0}" 'BEGIN {printf "%.0f", m * 1e6}')" \
-    "${seconds:-0}" "$(awk -v a="$cpu0" -v b="$cpu1" 'BEGIN {printf "%.2f", b - a}')" "$rss" "$note"
+    "${seconds:-0}" "$(cpu_between "$cpu0" "$cpu1")" "$rss" "$note"
   [[ $run == 1 ]] && verify_sums "$work/sums" "$mnt" "$work/$name.sums"
   return 0
 }

@@ -29,3 +29,8 @@ verify_sums() {
 
 # elapsed START: seconds since START (a date +%s.%N reading).
 elapsed() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN {printf "%.3f", b - a}'; }
+
+# CPU seconds as printed: cpu_between BEFORE AFTER (two cpu_seconds
+# readings), cpu_sum USER SYS (GNU time's %U and %S).
+cpu_between() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", b - a}'; }
+cpu_sum() { awk -v u="$1" -v s="$2" 'BEGIN {printf "%.2f", u + s}'; }

@@ -53,7 +53,7 @@ write_run() {
   unmount_client
   seconds=$(elapsed "$started")
   record writes "$1" 0 "$2" "$3" "$4" "$5" "$seconds" \
-    "$(awk -v a="$cpu0" -v b="$cpu1" 'BEGIN {printf "%.2f", b - a}')" "$rss" "$note"
+    "$(cpu_between "$cpu0" "$cpu1")" "$rss" "$note"
 }
 
 # upload_run CASE CLIENT RUN FILES BYTES: the checkpoint directory uploaded
@@ -70,7 +70,7 @@ upload_run() {
   seconds=$(elapsed "$started")
   read -r user sys kib <"$work/time"
   record writes "$1" 0 "$2" "$3" "$4" "$5" "$seconds" \
-    "$(awk -v u="$user" -v s="$sys" 'BEGIN {printf "%.2f", u + s}')" "$((kib / 1024))" "$note"
+    "$(cpu_sum "$user" "$sys")" "$((kib / 1024))" "$note"
 }
 
 # check_tree CLIENT: the checkpoint objects equal the local files (fetched
