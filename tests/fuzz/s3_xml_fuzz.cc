@@ -45,6 +45,7 @@ void CheckResponses(std::string_view body) {
   if (list.ok()) {
     for (const shoal::ObjectInfo& object : list->objects) {
       RequireText(object.key), RequireText(object.etag);
+      Require(!object.key.empty() && object.size <= (uint64_t{1} << 50));
     }
     for (const std::string& prefix : list->common_prefixes) RequireText(prefix);
     RequireText(list->next_continuation_token);

@@ -42,7 +42,8 @@ TEST(S3Xml, RejectsGarbageWithoutCrashing) {
 // A truncated page with nowhere to go on would make a lister loop forever.
 TEST(S3Xml, TruncatedPageWithoutAContinuationIsAnError) {
   Result<ListPage> page = ParseListObjectsV2Xml(
-      "<ListBucketResult><IsTruncated>true</IsTruncated><Contents><Key>a</Key></Contents>"
+      "<ListBucketResult><IsTruncated>true</IsTruncated><Contents><Key>a</Key><Size>1</Size>"
+      "</Contents>"
       "</ListBucketResult>");
   ASSERT_FALSE(page.ok());
   EXPECT_EQ(page.status().code(), ErrorCode::kProtocolError);
@@ -50,6 +51,27 @@ TEST(S3Xml, TruncatedPageWithoutAContinuationIsAnError) {
   Result<ListUploadsPage> uploads = ParseListMultipartUploadsXml(
       "<ListMultipartUploadsResult><IsTruncated>true</IsTruncated></ListMultipartUploadsResult>");
   EXPECT_FALSE(uploads.ok());
+}
+
+// A listed size becomes a file's size in the manifest: "-1" must not wrap to
+// 2^64-1, and a missing or non-numeric one must not read as an empty file.
+TEST(S3Xml, AListedObjectNeedsAKeyAndAPlausibleSize) {
+  auto listing = [](const std::string& contents) {
+    return ParseListObjectsV2Xml("<ListBucketResult><Contents>" + contents +
+                                 "</Contents></ListBucketResult>");
+  };
+  for (const char* size : {"", "-1", "12x", " 7", "18446744073709551615", "1125899906842625"}) {
+    Result<ListPage> page = listing("<Key>k</Key><Size>" + std::string(size) + "</Size>");
+    ASSERT_FALSE(page.ok()) << "size '" << size << "'";
+    EXPECT_EQ(page.status().code(), ErrorCode::kProtocolError);
+    EXPECT_NE(page.status().message().find("'k'"), std::string::npos) << page.status().ToString();
+    EXPECT_NE(page.status().message().find("<Size>"), std::string::npos);
+  }
+  EXPECT_FALSE(listing("<Key>k</Key>").ok());
+  EXPECT_FALSE(listing("<Size>3</Size>").ok());
+  Result<ListPage> largest = listing("<Key>k</Key><Size>1125899906842624</Size>");
+  ASSERT_TRUE(largest.ok()) << largest.status().ToString();
+  EXPECT_EQ(largest->objects[0].size, uint64_t{1} << 50);
 }
 
 TEST(S3Xml, MultipartDocuments) {

@@ -1,7 +1,9 @@
 #include "engine/store/s3/s3_xml.h"
 
+#include <charconv>
 #include <ctime>
 #include <iomanip>
+#include <optional>
 #include <pugixml.hpp>
 #include <sstream>
 
@@ -39,6 +41,22 @@ Result<PutResult> ParseEtagResult(std::string_view body, const char* root_name,
   pugi::xml_node root = doc.child(root_name);
   if (!root) return Malformed(what);
   return PutResult{UnquoteEtag(Text(root, "ETag"))};
+}
+
+// S3 caps an object at 5 TiB and OSS at 48.8 TiB; 1 PiB leaves room for
+// any store while keeping offsets far from overflow. A <Size> that is
+// missing, negative ("-1" would wrap to 2^64-1) or not a number is refused
+// rather than read as a file of 0 or 2^64-1 bytes.
+constexpr uint64_t kMaxListedObjectSize = uint64_t{1} << 50;
+
+std::optional<uint64_t> ParseObjectSize(std::string_view text) {
+  uint64_t size = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), size);
+  if (text.empty() || error != std::errc{} || end != text.data() + text.size() ||
+      size > kMaxListedObjectSize) {
+    return std::nullopt;
+  }
+  return size;
 }
 
 int64_t TimeGm(std::tm& tm) { return static_cast<int64_t>(timegm(&tm)); }
@@ -90,7 +108,16 @@ Result<ListPage> ParseListObjectsV2Xml(std::string_view body) {
   for (pugi::xml_node c : root.children("Contents")) {
     ObjectInfo info;
     info.key = Text(c, "Key");
-    info.size = c.child("Size").text().as_ullong();
+    if (info.key.empty()) {
+      return Status(ErrorCode::kProtocolError, "ListObjectsV2 lists an object without a <Key>");
+    }
+    const std::string size_text = Text(c, "Size");
+    std::optional<uint64_t> size = ParseObjectSize(size_text);
+    if (!size) {
+      return Status(ErrorCode::kProtocolError, "ListObjectsV2 lists object '" + info.key +
+                                                   "' with an invalid <Size> '" + size_text + "'");
+    }
+    info.size = *size;
     info.etag = UnquoteEtag(Text(c, "ETag"));
     info.mtime_seconds = ParseIso8601(Text(c, "LastModified"));
     page.objects.push_back(std::move(info));
