@@ -51,9 +51,24 @@ Status Ingester::AddSource(const std::string& path, const std::string& name) {
   source.path = path;
   source.name = name;
   source.id = path == "-" ? "-:" + name : path;
+  // A name becomes one key segment: every object of the source is
+  // PREFIX/NAME/<stamp>-<seq>.log, so it must be a plain segment, and two
+  // sources sharing one would append into each other's objects.
+  if (name.empty() || name == "." || name == ".." || name.find('/') != std::string::npos ||
+      std::any_of(name.begin(), name.end(),
+                  [](unsigned char c) { return c < 0x20 || c == 0x7f; })) {
+    return Status(ErrorCode::kInvalidArgument,
+                  "source " + path + ": '" + name +
+                      "' cannot name its objects (one path segment, no '/' or control characters)");
+  }
   for (const Source& other : sources_) {
     if (other.id == source.id) {
       return Status(ErrorCode::kInvalidArgument, "source " + path + " is given twice");
+    }
+    if (other.name == name) {
+      return Status(ErrorCode::kInvalidArgument,
+                    "sources " + other.path + " and " + path + " would both write under '" + name +
+                        "/'; ingest them separately with --name, or rename one");
     }
   }
   if (path == "-") {

@@ -169,6 +169,25 @@ TEST_F(IngestTest, ATruncatedSourceAndADuplicateSourceAreRefusedByName) {
   EXPECT_FALSE(ingester.AddSource(log_path_, "again").ok());
 }
 
+// Two app.log files from different directories would both roll into
+// logs/app.log/...; the second is refused by name before anything is read.
+TEST_F(IngestTest, TwoSourcesWithOneNameOrAPathAsANameAreRefused) {
+  fs::create_directories(dir_.path() / "other");
+  const std::string other_log = (dir_.path() / "other" / "app.log").string();
+  std::ofstream(other_log) << "x";
+  AppendToLog("y");
+  ObjectAppender appender(*store_, AppendStrategy::kAuto, {});
+  Ingester ingester(*store_, appender, options_, log_);
+  ASSERT_TRUE(ingester.AddSource(log_path_, "app.log").ok());
+  Status s = ingester.AddSource(other_log, "app.log");
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("both write under 'app.log/'"), std::string::npos) << s.ToString();
+  for (const char* name : {"", ".", "..", "a/b", "x\ny"}) {
+    EXPECT_FALSE(ingester.AddSource(other_log, name).ok()) << name;
+  }
+  EXPECT_TRUE(ingester.AddSource(other_log, "app.log.2").ok());
+}
+
 TEST_F(IngestTest, SpooledAppendsResumeFromTheirRecordedProgress) {
   testing::TempDir spool_dir("ingest-spool");
   EventLoop loop;
