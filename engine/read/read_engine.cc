@@ -449,6 +449,16 @@ void ReadEngine::PrefetchNext(PrefetchStream& stream) {
 }
 
 void ReadEngine::PumpHints() {
+  // A store that answers inline completes the GET inside Fetch, and its
+  // OnFetched pumps again: without this guard every hinted file would add
+  // a stack frame. The loop below already goes on with the freed slot.
+  if (pumping_hints_) return;
+  pumping_hints_ = true;
+  PumpHintsUnguarded();
+  pumping_hints_ = false;
+}
+
+void ReadEngine::PumpHintsUnguarded() {
   while (next_hint_ < hints_.size() && hinted_in_flight_ < options_.max_hinted_in_flight) {
     const uint32_t entry = hints_[next_hint_];
     FileRef file;
@@ -457,8 +467,8 @@ void ReadEngine::PumpHints() {
       ++next_hint_;
       continue;
     }
-    // Taken before the fetch: a store that answers inline pumps the next
-    // hint from inside Fetch, and must not see this one again.
+    // Taken before the fetch (an inline answer runs OnFetched inside it);
+    // a fetch refused for want of memory puts it back.
     const size_t taken = next_hint_++;
     if (!Fetch(file, 0, /*prefetch=*/true, nullptr, 0, /*hinted=*/true)) {
       next_hint_ = taken;  // resumes when memory frees up

@@ -190,6 +190,7 @@ class ReadEngine {
   void PrefetchNext(PrefetchStream& stream);
   void ReadAhead(const FileRef& file, uint64_t offset, uint64_t length);
   void PumpHints();
+  void PumpHintsUnguarded();
   uint64_t PartBytes(const FileRef& file, uint32_t part) const;
 
   // Every callback the engine hands out holds a weak reference to this and
@@ -227,6 +228,7 @@ class ReadEngine {
   std::vector<uint32_t> hints_;
   size_t next_hint_ = 0;
   size_t hinted_in_flight_ = 0;  // hinted parts whose GET has not completed
+  bool pumping_hints_ = false;   // PumpHints is on the stack (see there)
   ReadStats stats_;
 };
 

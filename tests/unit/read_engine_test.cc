@@ -382,6 +382,23 @@ TEST_F(ReadEngineTest, WorksWithAStoreThatCompletesInline) {
   EXPECT_GT(engine.Stats().prefetch_hits, 30u);
 }
 
+// A store that answers inline (file://, or any GET that fails before it is
+// sent) must not make an order hint recurse once per hinted file: 100,000
+// small files would overflow the loop thread's stack.
+TEST_F(ReadEngineTest, ALongHintOverAnInlineStoreDoesNotRecursePerFile) {
+  store_.complete_inline = true;
+  FakeCatalog catalog(store_, 100000, 8);
+  ReadEngineOptions options;
+  options.max_hinted_in_flight = 4;
+  ReadEngine engine(loop_, store_, catalog, options);
+  std::vector<uint32_t> order;
+  for (uint32_t e = 100000; e >= 1; --e) order.push_back(e);
+  engine.Hint(order);
+  loop_.RunSync([] {});
+  EXPECT_EQ(Gets().size(), 100000u);
+  EXPECT_EQ(ReadAll(engine, 1, 8), store_.objects_[catalog.refs_[0].key]);
+}
+
 TEST_F(ReadEngineTest, DestroyedWithFetchesInFlight) {
   FakeCatalog catalog(store_, 300, 1000);
   std::atomic<int> callbacks{0}, cancelled{0};
