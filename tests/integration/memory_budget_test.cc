@@ -28,10 +28,10 @@ uint64_t ResidentBytes() {
   return resident * static_cast<uint64_t>(::sysconf(_SC_PAGE_SIZE));
 }
 
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 constexpr bool kSanitized = true;
 #elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
 constexpr bool kSanitized = true;
 #else
 constexpr bool kSanitized = false;
@@ -41,7 +41,9 @@ constexpr bool kSanitized = false;
 #endif
 
 TEST(MemoryBudget, ResidentMemoryStaysWithinBudgetPlusOverheadOverTenTimesTheBudget) {
-  if (kSanitized) GTEST_SKIP() << "ASan's quarantine keeps freed memory resident by design";
+  if (kSanitized)
+    GTEST_SKIP() << "a sanitizer's allocator (ASan's quarantine, TSan's shadow) "
+                    "keeps memory resident by design";
   constexpr uint64_t kBudget = 16ull << 20;
   // The stated overhead: parts in flight beyond the budget (a read always
   // proceeds), allocator slack, and the stack's fixed structures.
