@@ -38,6 +38,8 @@ class CurlExchange {
   HttpResponse response_;
   curl_slist* header_list_ = nullptr;
   size_t upload_offset_ = 0;
+  // The most OnBody reserves for the announced body (see curl_easy.cc).
+  size_t reserve_limit_ = 0;
   char error_buffer_[CURL_ERROR_SIZE] = {};
 };
 
