@@ -120,6 +120,8 @@ class ReadEngine {
   // Safe with requests in flight: pending reads complete with kCancelled,
   // and late completions from the store are ignored.
   ~ReadEngine();
+  ReadEngine(const ReadEngine&) = delete;
+  ReadEngine& operator=(const ReadEngine&) = delete;
 
   // A read of a file of the current catalog.
   void Read(uint32_t entry, uint64_t offset, uint64_t length, ReadCallback done);
