@@ -166,7 +166,7 @@ class ReadEngine {
   void OnLoop(ReadCallback done, std::function<void(ReadCallback)> start);
   void ReadOnLoop(uint32_t entry, uint64_t offset, uint64_t length, ReadCallback done);
   void ReadFileOnLoop(const FileRef& file, uint64_t offset, uint64_t length, ReadCallback done);
-  PartKey KeyOf(const FileRef& file, uint32_t part) const {
+  static PartKey KeyOf(const FileRef& file, uint32_t part) {
     return PartKey{file.generation, file.entry, part};
   }
   bool CurrentFile(uint32_t entry, FileRef* out) const;
