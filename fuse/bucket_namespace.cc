@@ -93,7 +93,7 @@ void BucketNamespace::RemoveVirtualDir(const std::string& path) {
 
 bool BucketNamespace::IsVirtualDir(const std::string& path) const {
   std::lock_guard lock(mu_);
-  return virtual_dirs_.count(path) != 0;
+  return virtual_dirs_.contains(path);
 }
 
 }  // namespace shoal

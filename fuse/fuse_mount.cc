@@ -27,8 +27,9 @@ Result<std::unique_ptr<FuseMount>> FuseMount::Mount(const std::string& mountpoin
   if (options.read_only) mount_options += ",ro";
   if (options.allow_other) mount_options += ",allow_other";
   std::vector<std::string> args = {"shoal", "-o", mount_options};
-  if (options.debug) args.push_back("-d");
+  if (options.debug) args.emplace_back("-d");
   std::vector<char*> argv;
+  argv.reserve(args.size());
   for (std::string& a : args) argv.push_back(a.data());
   fuse_args fargs = FUSE_ARGS_INIT(static_cast<int>(argv.size()), argv.data());
   fuse_session* session = fuse_session_new(&fargs, &ops, sizeof(ops), userdata);

@@ -176,7 +176,7 @@ void ReadOnlyFs::ListDir(fuse_req_t req, const OpenDirectory& open, size_t size,
   size_t used = 0;
   const uint64_t children = m.ChildCount(dir);
   std::vector<uint64_t> referenced;
-  for (uint64_t position = static_cast<uint64_t>(off); position < children + 2; ++position) {
+  for (auto position = static_cast<uint64_t>(off); position < children + 2; ++position) {
     std::string name;
     uint32_t entry = dir;
     if (position == 0) {
@@ -188,8 +188,8 @@ void ReadOnlyFs::ListDir(fuse_req_t req, const OpenDirectory& open, size_t size,
       entry = m.FirstChild(dir) + static_cast<uint32_t>(position - 2);
       name = std::string(m.Name(entry));
     }
-    const off_t next = static_cast<off_t>(position + 1);
-    size_t needed;
+    const auto next = static_cast<off_t>(position + 1);
+    size_t needed = 0;
     if (plus) {
       fuse_entry_param e = EntryOf(*snapshot, entry);
       needed =
@@ -293,6 +293,7 @@ void ReadOnlyFs::GetXattr(fuse_req_t req, fuse_ino_t ino, const char* name, size
   uint32_t entry = 0;
   if (!fs.ResolveOrReply(req, ino, &snapshot, &entry)) return;
   const Manifest& m = *snapshot->manifest;
+  // NOLINTNEXTLINE(bugprone-branch-clone): a directory has no xattrs, apart from an unknown name
   if (m.IsDir(entry)) {
     fuse_reply_err(req, ENODATA);
   } else if (std::strcmp(name, kEtagXattr) == 0) {

@@ -106,7 +106,7 @@ void WriteFs::SetAttr(fuse_req_t req, fuse_ino_t ino, struct stat* attr, int to_
   std::string path;
   if (!fs.PathOrReply(req, ino, &path)) return;
   if ((to_set & FUSE_SET_ATTR_SIZE) != 0) {
-    const uint64_t size = static_cast<uint64_t>(attr->st_size);
+    const auto size = static_cast<uint64_t>(attr->st_size);
     // ftruncate goes to its handle's file; truncate to a file open here, in
     // whatever state (also committed, before its release).
     std::shared_ptr<OpenWrite> write =
@@ -163,7 +163,7 @@ void WriteFs::ReadDir(fuse_req_t req, fuse_ino_t /*ino*/, size_t size, off_t off
   const DirHandle& handle = *reinterpret_cast<const DirHandle*>(fi->fh);
   std::vector<char> buffer(size);
   size_t used = 0;
-  for (size_t i = static_cast<size_t>(off); i < handle.entries.size() + 2; ++i) {
+  for (auto i = static_cast<size_t>(off); i < handle.entries.size() + 2; ++i) {
     struct stat st {};
     st.st_ino = i + 1;  // never 0, which readdir(3) would skip; lookup gives the real one
     std::string name;
@@ -310,7 +310,7 @@ void WriteFs::Release(fuse_req_t req, fuse_ino_t /*ino*/, fuse_file_info* fi) {
   std::unique_ptr<Handle> handle(reinterpret_cast<Handle*>(fi->fh));
   if (handle->write) {
     OpenWrite& write = *handle->write;
-    bool last;
+    bool last = false;
     {
       std::lock_guard lock(fs.writing_mu_);
       last = --write.handles == 0;

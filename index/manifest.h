@@ -42,6 +42,8 @@ class Manifest {
   static Result<std::shared_ptr<const Manifest>> FromBytes(std::string bytes,
                                                            std::string_view origin);
   ~Manifest();
+  Manifest(const Manifest&) = delete;
+  Manifest& operator=(const Manifest&) = delete;
 
   uint32_t entry_count() const { return count_; }
   uint64_t file_count() const;

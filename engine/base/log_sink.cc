@@ -27,7 +27,7 @@ void StderrLogSink::Write(LogLevel level, std::string_view message) {
   line += message;
   line += '\n';
   std::lock_guard lock(mu_);
-  std::fwrite(line.data(), 1, line.size(), stderr);
+  (void)std::fwrite(line.data(), 1, line.size(), stderr);  // nowhere to report a failure
 }
 
 void MemoryLogSink::Write(LogLevel level, std::string_view message) {

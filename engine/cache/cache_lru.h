@@ -29,7 +29,7 @@ class CacheLru {
   };
   // Marks `key` most recently used; returns what is indexed, if present.
   std::optional<Seen> Touch(const CacheKey& key);
-  bool Contains(const CacheKey& key) const { return slots_.count(key) != 0; }
+  bool Contains(const CacheKey& key) const { return slots_.contains(key); }
   // Removes `key` if it still has `generation`; returns whether it did.
   bool Remove(const CacheKey& key, uint64_t generation);
   // Removes and returns the least recently used entry, if any.

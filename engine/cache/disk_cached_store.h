@@ -32,6 +32,8 @@ class DiskCachedStore final : public ObjectStore {
   DiskCachedStore(EventLoop& loop, ObjectStore& inner, DiskCache& cache,
                   std::string cache_namespace);
   ~DiskCachedStore() override;
+  DiskCachedStore(const DiskCachedStore&) = delete;
+  DiskCachedStore& operator=(const DiskCachedStore&) = delete;
 
   std::string Describe() const override { return inner_.Describe(); }
 

@@ -21,6 +21,8 @@ class BlockingCurlTransport final : public HttpTransport {
  public:
   explicit BlockingCurlTransport(TransportOptions options = {});
   ~BlockingCurlTransport() override;
+  BlockingCurlTransport(const BlockingCurlTransport&) = delete;
+  BlockingCurlTransport& operator=(const BlockingCurlTransport&) = delete;
 
   void Submit(HttpRequest request, HttpCallback done) override;
 

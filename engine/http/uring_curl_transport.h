@@ -42,6 +42,8 @@ class UringCurlTransport final : public HttpTransport {
   // `loop` must be started and must outlive this transport.
   UringCurlTransport(EventLoop& loop, UringTransportOptions options);
   ~UringCurlTransport() override;
+  UringCurlTransport(const UringCurlTransport&) = delete;
+  UringCurlTransport& operator=(const UringCurlTransport&) = delete;
 
   void Submit(HttpRequest request, HttpCallback done) override;
 

@@ -92,9 +92,9 @@ void EventLoop::ThreadMain(unsigned queue_depth, std::promise<Status>* started) 
     // turn going for as long as transfers keep finishing, and posted tasks
     // (a reader's request) would wait all that time.
     const unsigned ready = io_uring_cq_ready(&ring_);
-    unsigned head;
+    unsigned head = 0;
     unsigned count = 0;
-    io_uring_cqe* cqe;
+    io_uring_cqe* cqe = nullptr;
     io_uring_for_each_cqe(&ring_, head, cqe) {
       if (count == ready) break;
       Dispatch(cqe);
@@ -283,13 +283,13 @@ void EventLoop::CancelInFlight() {
   io_uring_sqe_set_data64(sqe, kIgnoreTag);
   const auto deadline = Clock::now() + std::chrono::seconds(1);
   while (!in_flight_.empty() && Clock::now() < deadline) {
-    __kernel_timespec wait{0, 50 * 1000 * 1000};
+    __kernel_timespec wait{0, 50'000'000};
     io_uring_cqe* first = nullptr;
     int rc = io_uring_submit_and_wait_timeout(&ring_, &first, 1, &wait, nullptr);
     if (rc < 0 && rc != -ETIME && rc != -EINTR && rc != -EAGAIN && rc != -EBUSY) return;
-    unsigned head;
+    unsigned head = 0;
     unsigned count = 0;
-    io_uring_cqe* cqe;
+    io_uring_cqe* cqe = nullptr;
     io_uring_for_each_cqe(&ring_, head, cqe) {
       const uint64_t tag = io_uring_cqe_get_data64(cqe);
       if (tag != kIgnoreTag && tag != kWakeupTag) {

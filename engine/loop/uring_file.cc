@@ -42,7 +42,7 @@ struct PendingRead {
   std::function<void(Result<std::string>)> done;
 };
 
-void ContinueRead(std::shared_ptr<PendingRead> read) {
+void ContinueRead(const std::shared_ptr<PendingRead>& read) {
   char* at = read->buffer.data() + read->filled;
   const size_t want = read->buffer.size() - read->filled;
   const uint64_t offset = read->offset + read->filled;
@@ -107,7 +107,7 @@ void ReadExactly(EventLoop& loop, int fd, uint64_t offset, uint64_t length,
     read->done(std::string());
     return;
   }
-  ContinueRead(std::move(read));
+  ContinueRead(read);
 }
 
 void WriteAll(EventLoop& loop, int fd, std::shared_ptr<const std::string> data, uint64_t offset,

@@ -120,6 +120,8 @@ class ReadEngine {
   // Safe with requests in flight: pending reads complete with kCancelled,
   // and late completions from the store are ignored.
   ~ReadEngine();
+  ReadEngine(const ReadEngine&) = delete;
+  ReadEngine& operator=(const ReadEngine&) = delete;
 
   // A read of a file of the current catalog.
   void Read(uint32_t entry, uint64_t offset, uint64_t length, ReadCallback done);
@@ -164,7 +166,7 @@ class ReadEngine {
   void OnLoop(ReadCallback done, std::function<void(ReadCallback)> start);
   void ReadOnLoop(uint32_t entry, uint64_t offset, uint64_t length, ReadCallback done);
   void ReadFileOnLoop(const FileRef& file, uint64_t offset, uint64_t length, ReadCallback done);
-  PartKey KeyOf(const FileRef& file, uint32_t part) const {
+  static PartKey KeyOf(const FileRef& file, uint32_t part) {
     return PartKey{file.generation, file.entry, part};
   }
   bool CurrentFile(uint32_t entry, FileRef* out) const;

@@ -20,11 +20,11 @@ namespace shoal {
 namespace {
 
 std::string UtcStamp(int64_t unix_seconds) {
-  const std::time_t t = static_cast<std::time_t>(unix_seconds);
+  const auto t = static_cast<std::time_t>(unix_seconds);
   std::tm tm{};
   gmtime_r(&t, &tm);
   char out[32];
-  std::strftime(out, sizeof(out), "%Y%m%dT%H%M%SZ", &tm);
+  (void)std::strftime(out, sizeof(out), "%Y%m%dT%H%M%SZ", &tm);  // 16 characters fit
   return out;
 }
 
@@ -147,7 +147,7 @@ Status Ingester::ReadMore(Source& source) {
   if (source.buffer.size() >= options_.max_chunk) return Status::Ok();
   const size_t want = options_.max_chunk - source.buffer.size();
   std::string chunk(want, '\0');
-  ssize_t n;
+  ssize_t n = 0;
   if (source.path == "-") {
     pollfd p{source.fd.get(), POLLIN, 0};
     if (::poll(&p, 1, 0) <= 0) return Status::Ok();
@@ -177,7 +177,7 @@ Status Ingester::ReadMore(Source& source) {
 }
 
 void Ingester::Roll(const Source& source, IngestSourceState& state) {
-  const int64_t now = static_cast<int64_t>(std::time(nullptr));
+  const auto now = static_cast<int64_t>(std::time(nullptr));
   const bool full = state.object_position >= options_.roll_bytes;
   const bool old = now - state.object_started >= options_.roll_seconds;
   if (!state.object_key.empty() && !full && !old) return;

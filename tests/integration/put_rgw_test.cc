@@ -205,6 +205,7 @@ TEST_F(PutRgw, ShoalPutOfATreeReadsBackByBoto3) {
   expected["exact/name.txt"] = Sha256Hex("single");
 
   std::vector<std::string> keys;
+  keys.reserve(expected.size());
   for (const auto& [key, hash] : expected) keys.push_back(key);
   std::map<std::string, Seen> seen = Boto3Read(keys);
   for (const auto& [key, hash] : expected) EXPECT_EQ(seen[key].sha256, hash) << key;

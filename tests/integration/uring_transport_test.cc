@@ -28,7 +28,7 @@ class UringTransport : public ::testing::Test {
     ASSERT_TRUE(loop_.Start().ok());
   }
 
-  std::unique_ptr<S3Store> StoreOver(HttpTransport& transport, std::string endpoint = "") {
+  std::unique_ptr<S3Store> StoreOver(HttpTransport& transport, const std::string& endpoint = "") {
     S3Config config = bucket_->config();
     if (!endpoint.empty()) config.endpoint = endpoint;
     ParsedEndpoint parsed = *ParseEndpoint(config.endpoint);
@@ -69,7 +69,7 @@ TEST_F(UringTransport, HundredsOfConcurrentGetsOnOneThread) {
   std::promise<void> all_done;
   std::atomic<int> remaining{kObjects};
   for (int i = 0; i < kObjects; ++i) {
-    store->Get(GetRequest{Key(i), {}, {}}, [&, i](Result<GetResult> r) {
+    store->Get(GetRequest{Key(i), {}, {}}, [&, i](const Result<GetResult>& r) {
       if (!loop_.InLoopThread()) off_loop++;
       if (r.ok() && r->data == Body(i, 4096)) {
         ok++;
@@ -103,7 +103,7 @@ TEST_F(UringTransport, QueuedRequestsStartOldestFirst) {
   std::vector<int> finished;  // loop thread only
   std::promise<void> all_done;
   std::function<void(int)> get = [&](int i) {
-    store->Get(GetRequest{Key(i), {}, {}}, [&, i](Result<GetResult> r) {
+    store->Get(GetRequest{Key(i), {}, {}}, [&, i](const Result<GetResult>& r) {
       EXPECT_TRUE(r.ok()) << r.status().ToString();
       finished.push_back(i);
       if (i == 0) get(7);  // submitted last, from a completion
@@ -154,7 +154,7 @@ TEST_F(UringTransport, ShutdownWithTransfersInFlightCompletesEveryCallbackOnce) 
     auto store = StoreOver(*transport);
     for (int round = 0; round < 10; ++round) {
       for (int i = 0; i < 16; ++i) {
-        store->Get(GetRequest{Key(i), {}, {}}, [&](Result<GetResult> r) {
+        store->Get(GetRequest{Key(i), {}, {}}, [&](const Result<GetResult>& r) {
           callbacks++;
           if (r.ok()) succeeded++;
           if (!r.ok() && r.status().code() == ErrorCode::kCancelled) cancelled++;

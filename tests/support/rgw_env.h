@@ -31,6 +31,8 @@ class TestBucket {
  public:
   TestBucket(const RgwEnv& env, RetryOptions retry = {});
   ~TestBucket();
+  TestBucket(const TestBucket&) = delete;
+  TestBucket& operator=(const TestBucket&) = delete;
 
   S3Store& store() { return *store_; }
   const std::string& name() const { return name_; }

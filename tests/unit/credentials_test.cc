@@ -29,7 +29,9 @@ class TempFile {
     std::ofstream(path_) << text;
     ::chmod(path_.c_str(), mode);
   }
-  ~TempFile() { std::remove(path_.c_str()); }
+  ~TempFile() { (void)std::remove(path_.c_str()); }
+  TempFile(const TempFile&) = delete;
+  TempFile& operator=(const TempFile&) = delete;
   const std::string& path() const { return path_; }
 
  private:

@@ -28,6 +28,7 @@ TEST(EventLoop, PostsFromManyThreadsRunOnTheLoopThread) {
   ASSERT_TRUE(loop.Start().ok());
   std::atomic<int> ran{0}, wrong_thread{0};
   std::vector<std::thread> posters;
+  posters.reserve(4);
   for (int t = 0; t < 4; ++t) {
     posters.emplace_back([&] {
       for (int i = 0; i < 1000; ++i) {

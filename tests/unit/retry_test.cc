@@ -95,7 +95,7 @@ TEST(RetryingTransport, GivesUpAfterBoundedAttempts) {
   options.max_attempts = 3;
   RetryingTransport retrying(inner, scheduler, options);
   Status final_status;
-  retrying.Submit(HttpRequest{}, [&](Result<HttpResponse> r) { final_status = r.status(); });
+  retrying.Submit(HttpRequest{}, [&](const Result<HttpResponse>& r) { final_status = r.status(); });
   EXPECT_EQ(final_status.code(), ErrorCode::kTimeout);
   EXPECT_NE(final_status.message().find("gave up after 3 attempts"), std::string::npos);
   EXPECT_EQ(inner.calls, 3);
@@ -116,7 +116,7 @@ TEST(RetryingTransport, ARetryDueAfterDetachNeverReachesTheInnerTransport) {
   DeferringScheduler scheduler;
   RetryingTransport retrying(inner, scheduler, RetryOptions{});
   Status final_status = Status(ErrorCode::kInternal, "not called");
-  retrying.Submit(HttpRequest{}, [&](Result<HttpResponse> r) { final_status = r.status(); });
+  retrying.Submit(HttpRequest{}, [&](const Result<HttpResponse>& r) { final_status = r.status(); });
   ASSERT_EQ(scheduler.tasks.size(), 1u);  // a retry is waiting
   retrying.Detach();                      // the transport below is about to go
   scheduler.tasks[0]();

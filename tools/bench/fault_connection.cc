@@ -21,7 +21,7 @@ namespace shoal::bench {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-constexpr size_t kReadSize = 64 * 1024;
+constexpr size_t kReadSize = size_t{64} * 1024;
 constexpr size_t kMaxHead = 1 << 20;
 constexpr size_t kMaxControlBody = 1 << 20;
 constexpr std::chrono::milliseconds kLinger(2000);
@@ -159,6 +159,7 @@ class Connection {
     ResetOnClose(client_.fd.get());
     client_.Close();
   }
+  // NOLINTNEXTLINE(readability-make-member-function-const): it writes to the client
   bool ToClient(std::string_view data) { return SendAll(client_.fd.get(), data); }
 
   const ProxyOptions& options_;
@@ -259,7 +260,7 @@ bool Connection::Forward(const RequestHead& request, const std::string& head,
     // The client waits for 100 Continue before it sends the body, and the
     // server may answer at once instead: go on with whichever speaks first.
     pollfd fds[2] = {{client_.fd.get(), POLLIN, 0}, {upstream_.fd.get(), POLLIN, 0}};
-    int ready;
+    int ready = 0;
     do {
       ready = ::poll(fds, 2, -1);
     } while (ready < 0 && errno == EINTR);

@@ -38,7 +38,7 @@ int RunDiff(const DiffArgs& args) {
   ManifestDiff diff = DiffManifests(*old_m, *new_m);
   const auto& [added, removed, changed] = diff;
   if (args.json) {
-    std::printf("{\"added_count\":%zu,\"removed_count\":%zu,\"changed_count\":%zu,", added.size(),
+    std::printf(R"({"added_count":%zu,"removed_count":%zu,"changed_count":%zu,)", added.size(),
                 removed.size(), changed.size());
     PrintJsonArray("added", args.summary ? std::vector<std::string>{} : added, false);
     PrintJsonArray("removed", args.summary ? std::vector<std::string>{} : removed, false);

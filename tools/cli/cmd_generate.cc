@@ -60,10 +60,14 @@ int RunGenerate(GenerateArgs args) {
     made_dir = dir;
     FillContent(spec, i, sizes.Next(), rng, buffer);
     std::FILE* f = std::fopen(path.c_str(), "wb");
-    if (f == nullptr || std::fwrite(buffer.data(), 1, buffer.size(), f) != buffer.size() ||
-        std::fclose(f) != 0) {
-      return Fail(
-          Status(ErrorCode::kIoError, "cannot write " + path + ": " + std::strerror(errno)));
+    bool written = f != nullptr && std::fwrite(buffer.data(), 1, buffer.size(), f) == buffer.size();
+    int err = errno;
+    if (f != nullptr && std::fclose(f) != 0 && written) {  // closed after a failed write too
+      written = false;
+      err = errno;
+    }
+    if (!written) {
+      return Fail(Status(ErrorCode::kIoError, "cannot write " + path + ": " + std::strerror(err)));
     }
     bytes += buffer.size();
   }

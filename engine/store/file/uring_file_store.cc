@@ -31,7 +31,7 @@ void UringFileStore::Get(GetRequest request, Callback<GetResult> done) {
   get->request = std::move(request);
   get->done = std::move(done);
   if (loop_.InLoopThread()) {
-    StartGet(std::move(get));
+    StartGet(get);
   } else {
     if (!loop_.Post([this, get] { StartGet(get); })) {
       get->done(Status(ErrorCode::kCancelled, "the file store's event loop has stopped"));
@@ -39,11 +39,11 @@ void UringFileStore::Get(GetRequest request, Callback<GetResult> done) {
   }
 }
 
-void UringFileStore::StartGet(std::shared_ptr<PendingGet> get) {
+void UringFileStore::StartGet(const std::shared_ptr<PendingGet>& get) {
   uring_file::Open(loop_, get->path, O_RDONLY, 0, [this, get](int fd) { OnOpened(get, fd); });
 }
 
-void UringFileStore::OnOpened(std::shared_ptr<PendingGet> get, int fd) {
+void UringFileStore::OnOpened(const std::shared_ptr<PendingGet>& get, int fd) {
   if (fd < 0) {
     const int err = -fd;
     if (err == ENOENT || err == ENOTDIR || err == EISDIR) {
@@ -59,7 +59,8 @@ void UringFileStore::OnOpened(std::shared_ptr<PendingGet> get, int fd) {
                     [this, get](int rc, const struct statx& st) { OnStat(get, rc, st); });
 }
 
-void UringFileStore::OnStat(std::shared_ptr<PendingGet> get, int rc, const struct statx& stx) {
+void UringFileStore::OnStat(const std::shared_ptr<PendingGet>& get, int rc,
+                            const struct statx& stx) {
   if (rc < 0) {
     Finish(get, file_store::ErrnoStatus("cannot stat", get->path, -rc));
     return;
@@ -104,7 +105,7 @@ void UringFileStore::OnStat(std::shared_ptr<PendingGet> get, int rc, const struc
   });
 }
 
-void UringFileStore::Finish(std::shared_ptr<PendingGet> get, Result<GetResult> result) {
+void UringFileStore::Finish(const std::shared_ptr<PendingGet>& get, Result<GetResult> result) {
   if (get->fd >= 0) {
     uring_file::Close(loop_, get->fd);
     get->fd = -1;

@@ -61,10 +61,10 @@ class UringFileStore final : public ObjectStore {
 
  private:
   struct PendingGet;
-  void StartGet(std::shared_ptr<PendingGet> get);
-  void OnOpened(std::shared_ptr<PendingGet> get, int fd);
-  void OnStat(std::shared_ptr<PendingGet> get, int rc, const struct statx& st);
-  void Finish(std::shared_ptr<PendingGet> get, Result<GetResult> result);
+  void StartGet(const std::shared_ptr<PendingGet>& get);
+  void OnOpened(const std::shared_ptr<PendingGet>& get, int fd);
+  void OnStat(const std::shared_ptr<PendingGet>& get, int rc, const struct statx& st);
+  void Finish(const std::shared_ptr<PendingGet>& get, Result<GetResult> result);
 
   EventLoop& loop_;
   FileStore& files_;

@@ -48,7 +48,7 @@ std::string S3RequestBuilder::Describe() const {
   return "s3://" + config_.bucket + " at " + endpoint_.scheme + "://" + endpoint_.authority;
 }
 
-HttpRequest S3RequestBuilder::Build(std::string method, const std::string& key,
+HttpRequest S3RequestBuilder::Build(const std::string& method, const std::string& key,
                                     std::vector<KeyValue> query,
                                     std::vector<KeyValue> extra_headers, std::string body,
                                     int64_t now) const {

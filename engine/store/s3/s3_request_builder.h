@@ -45,7 +45,7 @@ class S3RequestBuilder {
   std::string Describe() const;
 
  private:
-  HttpRequest Build(std::string method, const std::string& key, std::vector<KeyValue> query,
+  HttpRequest Build(const std::string& method, const std::string& key, std::vector<KeyValue> query,
                     std::vector<KeyValue> extra_headers, std::string body, int64_t now) const;
   // The x-amz-copy-source value for `key` in this bucket.
   std::string CopySource(const std::string& key) const;
