@@ -131,6 +131,8 @@ expect_exit "mount on a file" 1 "is not a directory" "$shoal" mount "$work/a.sho
 expect_exit "bad umask" 1 "--umask must be octal" "$shoal" mount "$work/a.shoal" "$work" --umask 9x
 expect_exit "unknown option" 2 "" "$shoal" index --bogus
 
+expect_exit "an endpoint with CR LF" 1 "endpoint 'http://h.r.nX: 1' holds a control character" \
+  "$shoal" ls s3://bucket --endpoint $'http://h\r\nX: 1'
 expect_exit "missing argument" 2 "required" "$shoal" inspect
 for cmd in ls stat cat put generate index inspect diff bench-read mount stats refresh prefetch; do
   check "--help for $cmd" "$shoal" "$cmd" --help

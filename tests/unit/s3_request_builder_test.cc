@@ -148,5 +148,20 @@ TEST(S3Endpoint, ParsesAndRejects) {
   EXPECT_FALSE(ParseEndpoint("http://").ok());
 }
 
+TEST(S3Endpoint, ControlCharactersAreRefusedAndNotEchoed) {
+  for (const std::string& bad : std::initializer_list<std::string>{
+           "http://h\r\nX-Injected: 1", "http://h\n", "http://h\tx:1",
+           std::string("http://h\0x", 9), "http://h\x7f", "http://h\r\n/"}) {
+    Result<ParsedEndpoint> parsed = ParseEndpoint(bad);
+    ASSERT_FALSE(parsed.ok()) << bad;
+    EXPECT_EQ(parsed.status().code(), ErrorCode::kInvalidArgument);
+    EXPECT_NE(parsed.status().message().find("control character"), std::string::npos);
+    EXPECT_EQ(parsed.status().message().find_first_of("\r\n"), std::string::npos)
+        << parsed.status().message();
+  }
+  EXPECT_NE(ParseEndpoint("http://h\r\nX: 1").status().message().find("'http://h\\r\\nX: 1'"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace shoal

@@ -2,6 +2,7 @@
 
 #include "engine/auth/crypto.h"
 #include "engine/auth/uri_encode.h"
+#include "engine/base/printable.h"
 #include "engine/store/s3/s3_xml.h"
 
 namespace shoal {
@@ -20,6 +21,12 @@ std::string BytesRange(const ByteRange& range) {
 }  // namespace
 
 Result<ParsedEndpoint> ParseEndpoint(const std::string& endpoint) {
+  // The authority becomes the Host header: a CR or LF in it would end the
+  // header early and let the rest pose as headers of its own.
+  if (HasControlByte(endpoint)) {
+    return Status(ErrorCode::kInvalidArgument,
+                  "endpoint '" + Printable(endpoint) + "' holds a control character");
+  }
   std::string rest;
   ParsedEndpoint out;
   if (endpoint.rfind("http://", 0) == 0) {
