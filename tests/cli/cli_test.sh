@@ -131,6 +131,16 @@ expect_exit "mount on a file" 1 "is not a directory" "$shoal" mount "$work/a.sho
 expect_exit "bad umask" 1 "--umask must be octal" "$shoal" mount "$work/a.shoal" "$work" --umask 9x
 expect_exit "unknown option" 2 "" "$shoal" index --bogus
 
+
+# Credentials files: a file others may read is refused by name and mode;
+# mode 600 is read (the request then fails on the closed port, not on it).
+printf '[default]\naws_access_key_id = AKIDCLI\naws_secret_access_key = cliSecret\n' >"$work/creds"
+chmod 644 "$work/creds"
+expect_exit "credentials file of mode 644" 1 "credentials file $work/creds has mode 0644.*chmod 600" \
+  "$shoal" ls s3://bucket --credentials-file "$work/creds" --endpoint http://127.0.0.1:1
+chmod 600 "$work/creds"
+expect_exit "credentials file of mode 600" 1 "network" \
+  "$shoal" ls s3://bucket --credentials-file "$work/creds" --endpoint http://127.0.0.1:1 --max-attempts 1
 expect_exit "an endpoint with CR LF" 1 "endpoint 'http://h.r.nX: 1' holds a control character" \
   "$shoal" ls s3://bucket --endpoint $'http://h\r\nX: 1'
 expect_exit "missing argument" 2 "required" "$shoal" inspect

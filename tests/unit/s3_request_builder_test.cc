@@ -12,7 +12,7 @@ S3RequestBuilder Builder(AddressingStyle style, std::string token = "") {
   config.endpoint = "http://127.0.0.1:7480";
   config.bucket = "bkt";
   config.addressing = style;
-  config.credentials = {"AKID", "SECRET-never-printed", std::move(token)};
+  config.credentials = {"AKID", Secret("SECRET-never-printed"), std::move(token)};
   return S3RequestBuilder(config, *ParseEndpoint(config.endpoint));
 }
 
@@ -133,7 +133,7 @@ TEST(S3RequestBuilder, AppendInTheOssDialectPosts) {
   config.bucket = "bkt";
   config.addressing = AddressingStyle::kVirtualHosted;
   config.dialect = S3Dialect::kOss;
-  config.credentials = {"AKID", "SECRET", ""};
+  config.credentials = {"AKID", Secret("SECRET"), ""};
   HttpRequest r = S3RequestBuilder(config, *ParseEndpoint(config.endpoint))
                       .AppendObject(AppendRequest{"k", 0, "x"}, 0);
   EXPECT_EQ(r.method, "POST");

@@ -97,7 +97,7 @@ HttpRequest S3RequestBuilder::Build(std::string method, const std::string& key,
     SigV4Request to_sign{method, path, std::move(query), signed_headers, payload_hash};
     SigV4Signature signature =
         SignV4(to_sign, SigV4Scope{amz_date, config_.region, "s3"},
-               config_.credentials.access_key_id, config_.credentials.secret_access_key);
+               config_.credentials.access_key_id, config_.credentials.secret_access_key.Reveal());
     request.headers.emplace_back("Authorization", std::move(signature.authorization));
   }
   for (auto& header : signed_headers) request.headers.push_back(std::move(header));
