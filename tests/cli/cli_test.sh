@@ -131,6 +131,10 @@ expect_exit "mount on a file" 1 "is not a directory" "$shoal" mount "$work/a.sho
 expect_exit "bad umask" 1 "--umask must be octal" "$shoal" mount "$work/a.shoal" "$work" --umask 9x
 expect_exit "unknown option" 2 "" "$shoal" index --bogus
 
+expect_exit "--anonymous with a credentials file" 2 "excludes" \
+  "$shoal" ls s3://bucket --anonymous --credentials-file "$work/creds"
+expect_exit "--profile without a credentials file" 2 "--profile requires --credentials-file" \
+  "$shoal" ls s3://bucket --profile ci --endpoint http://127.0.0.1:1
 
 # Credentials files: a file others may read is refused by name and mode;
 # mode 600 is read (the request then fails on the closed port, not on it).
