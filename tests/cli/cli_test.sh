@@ -147,6 +147,19 @@ expect_exit "credentials file of mode 600" 1 "network" \
   "$shoal" ls s3://bucket --credentials-file "$work/creds" --endpoint http://127.0.0.1:1 --max-attempts 1
 expect_exit "an endpoint with CR LF" 1 "endpoint 'http://h.r.nX: 1' holds a control character" \
   "$shoal" ls s3://bucket --endpoint $'http://h\r\nX: 1'
+
+# Names from a bucket are printed escaped, one per line: a newline in a key
+# shows as \n in `shoal ls`, as %0A (the key policy's rename) in a manifest.
+odd="$work/odd-bucket"
+mkdir -p "$odd"
+printf x >"$odd/new"$'\n'"line"
+printf y >"$odd/back\\slash"
+check "ls escapes control bytes and backslashes" bash -c "'$shoal' ls -r 'file://$odd' >'$work/odd-ls' &&
+  [ \$(wc -l <'$work/odd-ls') -eq 2 ] && grep -q '  new\\\\nline\$' '$work/odd-ls' &&
+  grep -q '  back\\\\\\\\slash\$' '$work/odd-ls'"
+check "stat escapes the key" bash -c "'$shoal' stat 'file://$odd' \$'new\\nline' | head -1 | grep -qx 'key: new\\\\nline'"
+check "index and inspect --ls show the renamed name" bash -c "'$shoal' index 'file://$odd' -o '$work/odd.shoal' -q &&
+  '$shoal' inspect '$work/odd.shoal' --ls / | grep -q '  new%0Aline\$'"
 expect_exit "missing argument" 2 "required" "$shoal" inspect
 for cmd in ls stat cat put generate index inspect diff bench-read mount stats refresh prefetch; do
   check "--help for $cmd" "$shoal" "$cmd" --help
