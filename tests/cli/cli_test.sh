@@ -160,6 +160,8 @@ check "ls escapes control bytes and backslashes" bash -c "'$shoal' ls -r 'file:/
 check "stat escapes the key" bash -c "'$shoal' stat 'file://$odd' \$'new\\nline' | head -1 | grep -qx 'key: new\\\\nline'"
 check "index and inspect --ls show the renamed name" bash -c "'$shoal' index 'file://$odd' -o '$work/odd.shoal' -q &&
   '$shoal' inspect '$work/odd.shoal' --ls / | grep -q '  new%0Aline\$'"
+expect_exit "put refuses a file name with a newline" 1 "key 'new\\\\nline' holds a control character" \
+  "$shoal" put "$odd/new"$'\n'"line" "file://$work/put-dot/"
 expect_exit "missing argument" 2 "required" "$shoal" inspect
 for cmd in ls stat cat put generate index inspect diff bench-read mount stats refresh prefetch; do
   check "--help for $cmd" "$shoal" "$cmd" --help

@@ -13,6 +13,7 @@
 
 #include "fuse/read_only_mount.h"
 #include "fuse/write_mount.h"
+#include "index/writable_key.h"
 #include "tools/cli/commands.h"
 #include "tools/cli/daemon.h"
 #include "tools/cli/engine_flags.h"
@@ -105,6 +106,10 @@ Result<WriteMountConfig> BuildWriteConfig(const MountArgs& args, std::string mou
   config.location = *location;
   if (!config.location.prefix.empty() && config.location.prefix.back() != '/') {
     config.location.prefix += '/';  // a prefix names a directory here
+  }
+  if (const std::string& prefix = config.location.prefix; !prefix.empty()) {
+    Status writable = CheckWritableKey(std::string_view(prefix).substr(0, prefix.size() - 1));
+    if (!writable.ok()) return writable.WithContext("the prefix to mount for writing");
   }
   ReadStackOptions stack = ToReadStackOptions(args.engine, args.store);
   config.stack.store = stack.store;
