@@ -131,6 +131,22 @@ expect_exit "mount on a file" 1 "is not a directory" "$shoal" mount "$work/a.sho
 expect_exit "bad umask" 1 "--umask must be octal" "$shoal" mount "$work/a.shoal" "$work" --umask 9x
 expect_exit "unknown option" 2 "" "$shoal" index --bogus
 
+# Flags one kind of mount would silently ignore are refused, naming both.
+# The mountpoint does not exist, so that a regression fails here instead of
+# mounting.
+nomnt="$work/nowhere"
+expect_exit "--write with a read-only flag" 2 "--direct excludes --write|--write excludes --direct" \
+  "$shoal" mount "file://$data" "$nomnt" --write --direct
+expect_exit "--write with --cache-dir" 2 "excludes" \
+  "$shoal" mount "file://$data" "$nomnt" --write --cache-dir "$work/cache"
+expect_exit "a write flag without --write" 2 "--spool requires --write" \
+  "$shoal" mount "$work/a.shoal" "$nomnt" --spool "$work/spool"
+expect_exit "--append without --write" 2 "--append requires --write" \
+  "$shoal" mount "$work/a.shoal" "$nomnt" --append copy
+expect_exit "--log-file in the foreground" 2 "excludes" \
+  "$shoal" mount "$work/a.shoal" "$nomnt" --foreground --log-file "$work/log"
+expect_exit "--spool with --durability memory" 1 "--spool $work/spool conflicts with --durability memory" \
+  "$shoal" mount --write "file://$data" "$nomnt" --durability memory --spool "$work/spool"
 expect_exit "--anonymous with a credentials file" 2 "excludes" \
   "$shoal" ls s3://bucket --anonymous --credentials-file "$work/creds"
 expect_exit "--profile without a credentials file" 2 "--profile requires --credentials-file" \

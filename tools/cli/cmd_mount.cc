@@ -164,6 +164,8 @@ int Serve(const MountArgs& args, const std::string& mountpoint, Config config,
 }
 
 int RunMount(const MountArgs& args) {
+  // Flags first: a conflict is reported before the mountpoint is looked at.
+  if (Status s = CheckSpoolChoice(args.write_flags); args.write && !s.ok()) return Fail(s);
   Result<std::string> mountpoint = CheckMountpoint(args.mountpoint);
   if (!mountpoint.ok()) return Fail(mountpoint.status());
   if (args.write) {
@@ -182,6 +184,23 @@ int RunMount(const MountArgs& args) {
 
   return Serve<ReadOnlyMount, ReadOnlyMountConfig>(args, *mountpoint, std::move(*config),
                                                    &ReadOnlyMount::Start);
+}
+
+// Flags that one kind of mount would silently ignore are refused with the
+// other: a read-only mount has no spool, a write mount no read cache, and a
+// mount in the foreground logs to its terminal.
+void RefuseIgnoredFlags(CLI::App& cmd) {
+  CLI::Option* write = cmd.get_option("--write");
+  for (const char* write_only : {"--spool", "--durability", "--upload-parts", "--append"}) {
+    cmd.get_option(write_only)->needs(write);
+  }
+  for (const char* read_only :
+       {"--direct", "--cache-size", "--cache-dir", "--cache-dir-size", "--concurrency"}) {
+    write->excludes(cmd.get_option(read_only));
+  }
+  CLI::Option* log_file = cmd.get_option("--log-file");
+  cmd.get_option("--foreground")->excludes(log_file);
+  cmd.get_option("--debug")->excludes(log_file);
 }
 
 }  // namespace
@@ -218,6 +237,7 @@ void AddMountCommand(CLI::App& app, int& exit_code) {
   AddEngineFlags(*cmd, args->engine);
   AddWriteFlags(*cmd, args->write_flags);
   AddStoreFlags(*cmd, args->store);
+  RefuseIgnoredFlags(*cmd);
   cmd->get_option("--endpoint")
       ->description(
           "S3 endpoint, e.g. http://127.0.0.1:7480 (default: the one the manifest was indexed "
