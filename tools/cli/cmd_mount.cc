@@ -163,6 +163,19 @@ int Serve(const MountArgs& args, const std::string& mountpoint, Config config,
   return kExitOk;
 }
 
+// The local paths a mount uses, each outside the mountpoint.
+Status CheckLocalPaths(const std::string& mountpoint, const StoreUri& location,
+                       const std::string& cache_dir, const std::string& spool_dir,
+                       const std::string& log_file) {
+  const std::string bucket = location.kind == StoreUri::Kind::kFile ? location.bucket : "";
+  for (const auto& [path, what] :
+       {std::pair{bucket, "the file:// bucket"}, std::pair{cache_dir, "--cache-dir"},
+        std::pair{spool_dir, "the spool"}, std::pair{log_file, "--log-file"}}) {
+    if (Status s = CheckOutsideMountpoint(mountpoint, path, what); !s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
 int RunMount(const MountArgs& args) {
   // Flags first: a conflict is reported before the mountpoint is looked at.
   if (Status s = CheckSpoolChoice(args.write_flags); args.write && !s.ok()) return Fail(s);
@@ -171,6 +184,11 @@ int RunMount(const MountArgs& args) {
   if (args.write) {
     Result<WriteMountConfig> config = BuildWriteConfig(args, *mountpoint);
     if (!config.ok()) return Fail(config.status());
+    if (Status s =
+            CheckLocalPaths(*mountpoint, config->location, "", config->spool_dir, args.log_file);
+        !s.ok()) {
+      return Fail(s);
+    }
     return Serve<WriteMount, WriteMountConfig>(args, *mountpoint, std::move(*config),
                                                &WriteMount::Start);
   }
@@ -181,6 +199,11 @@ int RunMount(const MountArgs& args) {
   if (!source.ok()) return Fail(source.status());
   Result<ReadOnlyMountConfig> config = BuildConfig(args, std::move(*source), *mountpoint);
   if (!config.ok()) return Fail(config.status());
+  if (Status s =
+          CheckLocalPaths(*mountpoint, config->location, args.engine.cache_dir, "", args.log_file);
+      !s.ok()) {
+    return Fail(s);
+  }
 
   return Serve<ReadOnlyMount, ReadOnlyMountConfig>(args, *mountpoint, std::move(*config),
                                                    &ReadOnlyMount::Start);
