@@ -164,6 +164,19 @@ expect_exit "credentials file of mode 600" 1 "network" \
 expect_exit "an endpoint with CR LF" 1 "endpoint 'http://h.r.nX: 1' holds a control character" \
   "$shoal" ls s3://bucket --endpoint $'http://h\r\nX: 1'
 
+# mount.shoal: options match exactly; and a value that looks like a flag
+# reaches shoal as a value ("--uid --help": a bad uid, not the help).
+helper="$(dirname "$shoal")/mount.shoal"
+expect_exit "mount.shoal refuses a near-miss of an ignored option" 2 "unknown mount option 'syncfoo'" \
+  "$helper" "$work/a.shoal" "$nomnt" -o ro,syncfoo
+expect_exit "mount.shoal refuses relatime_whatever" 2 "unknown mount option 'relatime_whatever'" \
+  "$helper" "$work/a.shoal" "$nomnt" -o relatime_whatever
+expect_exit "mount.shoal passes a flag-like value as a value" 2 "--uid: Value --help not in range" \
+  "$helper" "$work/a.shoal" "$nomnt" -o uid=--help
+check "mount.shoal printed no help for the value" bash -c "! grep -q 'Usage' '$work/out'"
+expect_exit "mount.shoal passes -- as a value" 1 "endpoint '--' must start with http" \
+  "$helper" "s3://bucket/x.shoal" "$work" -o endpoint=--
+
 # Names from a bucket are printed escaped, one per line: a newline in a key
 # shows as \n in `shoal ls`, as %0A (the key policy's rename) in a manifest.
 odd="$work/odd-bucket"
