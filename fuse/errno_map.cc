@@ -19,6 +19,8 @@ int ReadErrno(const Status& status) {
     case ErrorCode::kInvalidArgument:
     case ErrorCode::kInvalidRange:
       return EINVAL;
+    case ErrorCode::kNameTooLong:
+      return ENAMETOOLONG;
     case ErrorCode::kCancelled:
       return EINTR;
     default:
@@ -32,6 +34,8 @@ int WriteErrno(const Status& status) {
       return 0;
     case ErrorCode::kInvalidArgument:
       return EINVAL;
+    case ErrorCode::kNameTooLong:
+      return ENAMETOOLONG;
     case ErrorCode::kUnsupported:
       return EOPNOTSUPP;
     case ErrorCode::kNoSpace:

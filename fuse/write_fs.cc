@@ -7,9 +7,11 @@
 #include <cerrno>
 #include <cstring>
 
+#include "engine/base/printable.h"
 #include "engine/store/await.h"
 #include "fuse/attributes.h"
 #include "fuse/errno_map.h"
+#include "index/writable_key.h"
 
 namespace shoal {
 
@@ -35,9 +37,17 @@ bool WriteFs::PathOrReply(fuse_req_t req, fuse_ino_t ino, std::string* path) {
 void WriteFs::ReplyError(fuse_req_t req, const std::string& path, const Status& status) {
   const int err = WriteErrno(status);
   if (err != ENOENT) {
-    log_.Write(LogLevel::kError, "/" + path + ": " + std::strerror(err) + ": " + status.ToString());
+    log_.Write(LogLevel::kError,
+               "/" + Printable(path) + ": " + std::strerror(err) + ": " + status.ToString());
   }
   fuse_reply_err(req, err);
+}
+
+bool WriteFs::WritableOrReply(fuse_req_t req, const std::string& path) {
+  const Status writable = CheckWritableKey(names_.KeyOf(path));
+  if (writable.ok()) return true;
+  ReplyError(req, path, writable);
+  return false;
 }
 
 struct stat WriteFs::StatOf(uint64_t ino, const PathAttr& attr) const {
@@ -136,6 +146,7 @@ void WriteFs::MkDir(fuse_req_t req, fuse_ino_t parent, const char* name, mode_t 
   if (!fs.PathOrReply(req, parent, &dir)) return;
   const std::string path = JoinPath(dir, name);
   if (fs.AttrOf(path).ok()) return (void)fuse_reply_err(req, EEXIST);
+  if (!fs.WritableOrReply(req, path)) return;
   fs.names_.AddVirtualDir(path);  // no marker object: a directory is its keys
   fuse_entry_param e = fs.EntryOf(path, PathAttr{true, 0, static_cast<int64_t>(::time(nullptr))});
   if (fuse_reply_entry(req, &e) != 0) fs.inodes_.Forget(e.ino, 1);
@@ -187,6 +198,7 @@ void WriteFs::Rename(fuse_req_t req, fuse_ino_t parent, const char* name, fuse_i
   const std::string from = JoinPath(from_dir, name);
   const std::string to = JoinPath(to_dir, newname);
   if ((flags & RENAME_EXCHANGE) != 0) return (void)fuse_reply_err(req, EINVAL);
+  if (!fs.WritableOrReply(req, to)) return;
   if (fs.WritingSize(from) || fs.WritingSize(to)) {
     fs.log_.Write(LogLevel::kError, "/" + from + " -> /" + to + ": " + std::strerror(EBUSY) +
                                         ": a file of the rename is still being written");

@@ -7,7 +7,9 @@
 // flush (every close) and fsync commit the object. A second writer on a path
 // gets EBUSY, a write at the wrong offset EINVAL, an open for writing
 // without O_TRUNC or O_APPEND EOPNOTSUPP, a truncate to anything but 0
-// EOPNOTSUPP; each is logged with the path. O_APPEND adds to the object
+// EOPNOTSUPP, a new name that an index would skip or rename (a control
+// character, invalid UTF-8, a name over 255 bytes) EINVAL or ENAMETOOLONG;
+// each is logged with the path. O_APPEND adds to the object
 // (AppendSession: the server's native append, or the copy strategy). rename of a
 // closed file is a server-side copy plus delete (the checkpoint pattern),
 // unlink deletes the object, mkdir is virtual. Reads of committed objects
@@ -94,6 +96,9 @@ class WriteFs {
   int StartWrite(const std::string& path, std::optional<uint64_t> append_base, bool create,
                  std::shared_ptr<OpenWrite>* out);
   void ReplyError(fuse_req_t req, const std::string& path, const Status& status);
+  // Refuses a new name whose key an index would skip or rename (EINVAL, or
+  // ENAMETOOLONG), logging why; true if the name may be created.
+  bool WritableOrReply(fuse_req_t req, const std::string& path);
   int Commit(OpenWrite& write);
 
   static void Init(void* userdata, fuse_conn_info* conn);

@@ -193,6 +193,7 @@ void WriteFs::Create(fuse_req_t req, fuse_ino_t parent, const char* name, mode_t
   std::string dir;
   if (!fs.PathOrReply(req, parent, &dir)) return;
   const std::string path = JoinPath(dir, name);
+  if (!fs.WritableOrReply(req, path)) return;
   auto handle = std::make_unique<Handle>();
   handle->path = path;
   // Created for appending (a log): appended to from the start, so the

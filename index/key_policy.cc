@@ -83,6 +83,8 @@ std::string_view KeyIssueName(KeyIssue issue) {
       return "invalid UTF-8 escaped as %XX";
     case KeyIssue::kLongName:
       return "name over 255 bytes shortened";
+    case KeyIssue::kLongPath:
+      return "path over 1024 bytes: key skipped";
     case KeyIssue::kFileDirConflict:
       return "file that is also a directory renamed to NAME.~file";
     case KeyIssue::kDuplicate:
@@ -94,7 +96,8 @@ std::string_view KeyIssueName(KeyIssue issue) {
 }
 
 bool KeyIssueSkips(KeyIssue issue) {
-  return issue == KeyIssue::kDotSegment || issue == KeyIssue::kDuplicate;
+  return issue == KeyIssue::kDotSegment || issue == KeyIssue::kLongPath ||
+         issue == KeyIssue::kDuplicate;
 }
 
 void KeyReport::Add(KeyIssue issue, std::string_view original_key) {
@@ -182,6 +185,10 @@ std::optional<std::string> SanitizeKey(std::string_view key, KeyReport& report, 
     }
     if (!path.empty()) path.push_back('/');
     path += clean;
+  }
+  if (path.size() > kMaxPathBytes) {
+    report.Add(KeyIssue::kLongPath, key);
+    return std::nullopt;
   }
   if (empty_segment) report.Add(KeyIssue::kEmptySegment, key);
   if (control) report.Add(KeyIssue::kControlByte, key);

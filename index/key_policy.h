@@ -10,6 +10,9 @@
 //   invalid UTF-8                 each bad byte becomes %XX     (renamed)
 //   a segment over 255 bytes      cut to 238 bytes + "~" + 16 hex digits of
 //                                 its hash                      (renamed)
+//   a path over 1024 bytes        key skipped: no S3 store holds such a key,
+//                                 and below a mountpoint the path could pass
+//                                 PATH_MAX, which `ls -R` cannot walk
 //   "a" is a file and "a/b" exists  the file becomes "a.~file"  (renamed)
 //   two keys land on one name     the later in key order is skipped
 //
@@ -33,10 +36,13 @@ enum class KeyIssue {
   kControlByte,
   kInvalidUtf8,
   kLongName,
+  kLongPath,
   kFileDirConflict,
   kDuplicate,
   kCount,
 };
+
+inline constexpr size_t kMaxPathBytes = 1024;
 
 std::string_view KeyIssueName(KeyIssue issue);
 bool KeyIssueSkips(KeyIssue issue);

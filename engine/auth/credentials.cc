@@ -1,18 +1,76 @@
 #include "engine/auth/credentials.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <cstdio>
 #include <cstdlib>
-#include <fstream>
+#include <cstring>
+
+#include "engine/base/unique_fd.h"
 
 namespace shoal {
 namespace {
 
-std::string Trim(std::string_view s) {
+std::string_view TrimView(std::string_view s) {
   size_t b = 0, e = s.size();
   while (b < e && (s[b] == ' ' || s[b] == '\t' || s[b] == '\r')) ++b;
   while (e > b && (s[e - 1] == ' ' || s[e - 1] == '\t' || s[e - 1] == '\r')) --e;
-  return std::string(s.substr(b, e - b));
+  return s.substr(b, e - b);
+}
+
+std::string Trim(std::string_view s) { return std::string(TrimView(s)); }
+
+// A credentials file is small; anything larger is not one.
+constexpr size_t kMaxCredentialsFile = 64 << 10;
+
+// The whole file, if only its owner may use it. The mode is checked on the
+// opened descriptor, so the file read is the file checked. Pipes work too
+// (--credentials-file <(...)): the text is read to its end into one buffer
+// that never grows, so no stray copy is left behind.
+Result<std::string> ReadPrivateFile(const std::string& path) {
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd.valid()) {
+    if (errno == ENOENT) {
+      return Status(ErrorCode::kNotFound, "credentials file " + path + " does not exist");
+    }
+    return Status(ErrorCode::kIoError,
+                  "cannot read credentials file " + path + ": " + std::strerror(errno));
+  }
+  struct stat st {};
+  if (::fstat(fd.get(), &st) != 0) {
+    return Status(ErrorCode::kIoError,
+                  "cannot stat credentials file " + path + ": " + std::strerror(errno));
+  }
+  if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
+    char mode[8];
+    std::snprintf(mode, sizeof(mode), "%04o", static_cast<unsigned>(st.st_mode & 07777));
+    return Status(ErrorCode::kPermission, "credentials file " + path + " has mode " + mode +
+                                              ": group or others may use it; run: chmod 600 " +
+                                              path);
+  }
+  std::string text(kMaxCredentialsFile + 1, '\0');
+  size_t got = 0;
+  while (got < text.size()) {
+    const ssize_t n = ::read(fd.get(), text.data() + got, text.size() - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      Wipe(text);
+      return Status(ErrorCode::kIoError,
+                    "cannot read credentials file " + path + ": " + std::strerror(errno));
+    }
+    if (n == 0) break;
+    got += static_cast<size_t>(n);
+  }
+  if (got > kMaxCredentialsFile) {
+    Wipe(text);
+    return Status(ErrorCode::kInvalidArgument,
+                  "credentials file " + path + " is larger than 64 KiB; it is not one");
+  }
+  text.resize(got);  // shrinking never reallocates
+  return text;
 }
 
 std::optional<Credentials> PairFrom(const EnvLookup& env, const char* id_name,
@@ -29,7 +87,8 @@ std::optional<Credentials> PairFrom(const EnvLookup& env, const char* id_name,
     return std::nullopt;
   }
   if (!has_id) return std::nullopt;
-  Credentials c{*id, *secret, ""};
+  Credentials c{*id, Secret(*secret), ""};
+  Wipe(*secret);
   if (auto token = env(token_name)) c.session_token = *token;
   return c;
 }
@@ -71,40 +130,36 @@ Result<Credentials> CredentialsFromEnvironment(const EnvLookup& env) {
 }
 
 Result<Credentials> CredentialsFromFile(const std::string& path, std::string_view profile) {
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) {
-    return Status(ErrorCode::kNotFound, "credentials file " + path + " does not exist");
-  }
-  if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
-    return Status(
-        ErrorCode::kPermission,
-        "credentials file " + path + " is accessible by group or others; run: chmod 600 " + path);
-  }
-  std::ifstream in(path);
-  if (!in) return Status(ErrorCode::kIoError, "cannot read credentials file " + path);
+  // Reading the file whole into one string that is wiped afterwards leaves
+  // no stray copies of the secret in stream buffers.
+  Result<std::string> text = ReadPrivateFile(path);
+  if (!text.ok()) return text.status();
 
   Credentials c;
   std::string section;
-  std::string line;
   bool saw_profile = false;
-  while (std::getline(in, line)) {
-    std::string t = Trim(line);
+  std::string_view rest = *text;
+  while (!rest.empty()) {
+    const size_t newline = rest.find('\n');
+    const std::string_view t = TrimView(rest.substr(0, newline));
+    rest = newline == std::string_view::npos ? std::string_view() : rest.substr(newline + 1);
     if (t.empty() || t[0] == '#' || t[0] == ';') continue;
     if (t.front() == '[' && t.back() == ']') {
-      section = Trim(std::string_view(t).substr(1, t.size() - 2));
+      section = Trim(t.substr(1, t.size() - 2));
       if (section.rfind("profile ", 0) == 0) section = Trim(section.substr(8));
       saw_profile = saw_profile || section == profile;
       continue;
     }
     if (section != profile) continue;
     size_t eq = t.find('=');
-    if (eq == std::string::npos) continue;
-    std::string key = Trim(std::string_view(t).substr(0, eq));
-    std::string value = Trim(std::string_view(t).substr(eq + 1));
-    if (key == "aws_access_key_id") c.access_key_id = value;
-    if (key == "aws_secret_access_key") c.secret_access_key = value;
-    if (key == "aws_session_token") c.session_token = value;
+    if (eq == std::string_view::npos) continue;
+    const std::string_view key = TrimView(t.substr(0, eq));
+    const std::string_view value = TrimView(t.substr(eq + 1));
+    if (key == "aws_access_key_id") c.access_key_id = std::string(value);
+    if (key == "aws_secret_access_key") c.secret_access_key = Secret(value);
+    if (key == "aws_session_token") c.session_token = std::string(value);
   }
+  Wipe(*text);
   if (!saw_profile) {
     return Status(ErrorCode::kInvalidArgument,
                   "credentials file " + path + " has no [" + std::string(profile) + "] profile");

@@ -6,7 +6,9 @@
 // function so tests never touch the real process environment.
 //
 // Credentials deliberately have no operator<< and no ToString: the only way to
-// print them is Describe(), which never shows the secret or the token.
+// print them is Describe(), which never shows the secret or the token. The
+// secret key is a Secret (kept out of core dumps); transient copies made
+// while reading it are wiped.
 #pragma once
 
 #include <functional>
@@ -14,13 +16,14 @@
 #include <string>
 #include <string_view>
 
+#include "engine/auth/secret.h"
 #include "engine/base/result.h"
 
 namespace shoal {
 
 struct Credentials {
   std::string access_key_id;
-  std::string secret_access_key;
+  Secret secret_access_key;
   std::string session_token;  // empty unless temporary credentials
 };
 
@@ -42,7 +45,8 @@ Result<Credentials> CredentialsFromEnvironment(const EnvLookup& env);
 //   aws_access_key_id = ...
 //   aws_secret_access_key = ...
 //   aws_session_token = ...      (optional)
-// The file is refused (kPermission) if group or others can read it.
+// The file is refused (kPermission) if group or others have any permission
+// bit on it; the message names the file and its mode.
 Result<Credentials> CredentialsFromFile(const std::string& path, std::string_view profile);
 
 struct CredentialOptions {

@@ -1,8 +1,10 @@
 #include "engine/auth/sigv4.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include "engine/auth/crypto.h"
+#include "engine/auth/secret.h"
 #include "engine/auth/uri_encode.h"
 #include "engine/base/utc_time.h"
 
@@ -127,11 +129,20 @@ SigV4Signature SignV4(const SigV4Request& request, const SigV4Scope& scope,
   sig.string_to_sign = "AWS4-HMAC-SHA256\n" + scope.amz_date + "\n" + credential_scope + "\n" +
                        HexLower(Sha256(sig.canonical_request));
 
-  const Sha256Digest k_date = HmacSha256("AWS4" + std::string(secret_access_key), date);
-  const Sha256Digest k_region = HmacSha256(AsStringView(k_date), scope.region);
-  const Sha256Digest k_service = HmacSha256(AsStringView(k_region), scope.service);
-  const Sha256Digest k_signing = HmacSha256(AsStringView(k_service), "aws4_request");
+  // The secret and the keys derived from it are wiped once used: a pure
+  // function may still tidy its own temporaries.
+  std::string k_secret;
+  k_secret.reserve(4 + secret_access_key.size());  // one buffer, no stray copies
+  k_secret.append("AWS4").append(secret_access_key);
+  Sha256Digest k_date = HmacSha256(k_secret, date);
+  Sha256Digest k_region = HmacSha256(AsStringView(k_date), scope.region);
+  Sha256Digest k_service = HmacSha256(AsStringView(k_region), scope.service);
+  Sha256Digest k_signing = HmacSha256(AsStringView(k_service), "aws4_request");
   sig.signature = HexLower(HmacSha256(AsStringView(k_signing), sig.string_to_sign));
+  Wipe(k_secret);
+  for (Sha256Digest* key : {&k_date, &k_region, &k_service, &k_signing}) {
+    ::explicit_bzero(key->data(), key->size());
+  }
 
   sig.authorization = "AWS4-HMAC-SHA256 Credential=" + std::string(access_key_id) + "/" +
                       credential_scope + ", SignedHeaders=" + sig.signed_headers +

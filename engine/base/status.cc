@@ -8,6 +8,8 @@ std::string_view ErrorCodeName(ErrorCode code) {
       return "ok";
     case ErrorCode::kInvalidArgument:
       return "invalid_argument";
+    case ErrorCode::kNameTooLong:
+      return "name_too_long";
     case ErrorCode::kNotFound:
       return "not_found";
     case ErrorCode::kNoSuchBucket:

@@ -14,6 +14,7 @@ namespace shoal {
 enum class ErrorCode {
   kOk = 0,
   kInvalidArgument,        // caller passed something unusable (bad key, bad URI)
+  kNameTooLong,            // a key or one of its names is longer than allowed
   kNotFound,               // the object (NoSuchKey) or local file does not exist
   kNoSuchBucket,           // the bucket does not exist
   kNoSuchUpload,           // the multipart upload id is unknown or finished

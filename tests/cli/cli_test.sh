@@ -130,6 +130,67 @@ expect_exit "mount on a missing mountpoint" 1 "mountpoint $work/nowhere" "$shoal
 expect_exit "mount on a file" 1 "is not a directory" "$shoal" mount "$work/a.shoal" "$work/a.shoal"
 expect_exit "bad umask" 1 "--umask must be octal" "$shoal" mount "$work/a.shoal" "$work" --umask 9x
 expect_exit "unknown option" 2 "" "$shoal" index --bogus
+
+# Flags one kind of mount would silently ignore are refused, naming both.
+# The mountpoint does not exist, so that a regression fails here instead of
+# mounting.
+nomnt="$work/nowhere"
+expect_exit "--write with a read-only flag" 2 "--direct excludes --write|--write excludes --direct" \
+  "$shoal" mount "file://$data" "$nomnt" --write --direct
+expect_exit "--write with --cache-dir" 2 "excludes" \
+  "$shoal" mount "file://$data" "$nomnt" --write --cache-dir "$work/cache"
+expect_exit "a write flag without --write" 2 "--spool requires --write" \
+  "$shoal" mount "$work/a.shoal" "$nomnt" --spool "$work/spool"
+expect_exit "--append without --write" 2 "--append requires --write" \
+  "$shoal" mount "$work/a.shoal" "$nomnt" --append copy
+expect_exit "--log-file in the foreground" 2 "excludes" \
+  "$shoal" mount "$work/a.shoal" "$nomnt" --foreground --log-file "$work/log"
+expect_exit "--spool with --durability memory" 1 "--spool $work/spool conflicts with --durability memory" \
+  "$shoal" mount --write "file://$data" "$nomnt" --durability memory --spool "$work/spool"
+expect_exit "--anonymous with a credentials file" 2 "excludes" \
+  "$shoal" ls s3://bucket --anonymous --credentials-file "$work/creds"
+expect_exit "--profile without a credentials file" 2 "--profile requires --credentials-file" \
+  "$shoal" ls s3://bucket --profile ci --endpoint http://127.0.0.1:1
+
+# Credentials files: a file others may read is refused by name and mode;
+# mode 600 is read (the request then fails on the closed port, not on it).
+printf '[default]\naws_access_key_id = AKIDCLI\naws_secret_access_key = cliSecret\n' >"$work/creds"
+chmod 644 "$work/creds"
+expect_exit "credentials file of mode 644" 1 "credentials file $work/creds has mode 0644.*chmod 600" \
+  "$shoal" ls s3://bucket --credentials-file "$work/creds" --endpoint http://127.0.0.1:1
+chmod 600 "$work/creds"
+expect_exit "credentials file of mode 600" 1 "network" \
+  "$shoal" ls s3://bucket --credentials-file "$work/creds" --endpoint http://127.0.0.1:1 --max-attempts 1
+expect_exit "an endpoint with CR LF" 1 "endpoint 'http://h.r.nX: 1' holds a control character" \
+  "$shoal" ls s3://bucket --endpoint $'http://h\r\nX: 1'
+
+# mount.shoal: options match exactly; and a value that looks like a flag
+# reaches shoal as a value ("--uid --help": a bad uid, not the help).
+helper="$(dirname "$shoal")/mount.shoal"
+expect_exit "mount.shoal refuses a near-miss of an ignored option" 2 "unknown mount option 'syncfoo'" \
+  "$helper" "$work/a.shoal" "$nomnt" -o ro,syncfoo
+expect_exit "mount.shoal refuses relatime_whatever" 2 "unknown mount option 'relatime_whatever'" \
+  "$helper" "$work/a.shoal" "$nomnt" -o relatime_whatever
+expect_exit "mount.shoal passes a flag-like value as a value" 2 "--uid: Value --help not in range" \
+  "$helper" "$work/a.shoal" "$nomnt" -o uid=--help
+check "mount.shoal printed no help for the value" bash -c "! grep -q 'Usage' '$work/out'"
+expect_exit "mount.shoal passes -- as a value" 1 "endpoint '--' must start with http" \
+  "$helper" "s3://bucket/x.shoal" "$work" -o endpoint=--
+
+# Names from a bucket are printed escaped, one per line: a newline in a key
+# shows as \n in `shoal ls`, as %0A (the key policy's rename) in a manifest.
+odd="$work/odd-bucket"
+mkdir -p "$odd"
+printf x >"$odd/new"$'\n'"line"
+printf y >"$odd/back\\slash"
+check "ls escapes control bytes and backslashes" bash -c "'$shoal' ls -r 'file://$odd' >'$work/odd-ls' &&
+  [ \$(wc -l <'$work/odd-ls') -eq 2 ] && grep -q '  new\\\\nline\$' '$work/odd-ls' &&
+  grep -q '  back\\\\\\\\slash\$' '$work/odd-ls'"
+check "stat escapes the key" bash -c "'$shoal' stat 'file://$odd' \$'new\\nline' | head -1 | grep -qx 'key: new\\\\nline'"
+check "index and inspect --ls show the renamed name" bash -c "'$shoal' index 'file://$odd' -o '$work/odd.shoal' -q &&
+  '$shoal' inspect '$work/odd.shoal' --ls / | grep -q '  new%0Aline\$'"
+expect_exit "put refuses a file name with a newline" 1 "key 'new\\\\nline' holds a control character" \
+  "$shoal" put "$odd/new"$'\n'"line" "file://$work/put-dot/"
 expect_exit "missing argument" 2 "required" "$shoal" inspect
 for cmd in ls stat cat put generate index inspect diff bench-read mount stats refresh prefetch; do
   check "--help for $cmd" "$shoal" "$cmd" --help

@@ -47,7 +47,7 @@ class TempFile {
   std::string path_;
 };
 
-bool Trimmed(const std::string& s) {
+bool Trimmed(std::string_view s) {
   auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\r'; };
   return s.empty() || (!blank(s.front()) && !blank(s.back()));
 }
@@ -58,9 +58,10 @@ void Check(const std::string& path, std::string_view profile) {
     Require(credentials.status().code() == shoal::ErrorCode::kInvalidArgument);
     return;
   }
-  for (const std::string* s : {&credentials->access_key_id, &credentials->secret_access_key,
-                               &credentials->session_token}) {
-    Require(Trimmed(*s) && s->find('\n') == std::string::npos);
+  for (std::string_view s :
+       {std::string_view(credentials->access_key_id), credentials->secret_access_key.Reveal(),
+        std::string_view(credentials->session_token)}) {
+    Require(Trimmed(s) && s.find('\n') == std::string_view::npos);
   }
   Require(!credentials->access_key_id.empty() && !credentials->secret_access_key.empty());
   (void)shoal::Describe(*credentials);

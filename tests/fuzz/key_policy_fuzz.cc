@@ -4,7 +4,8 @@
 // The whole input is one key. What the policy promises is checked against
 // an independent reading of the output rather than the policy's own code:
 // no empty, "." or ".." segment, no leading or trailing '/', no control
-// byte, valid UTF-8, no name over 255 bytes; `renamed` exactly when the
+// byte, valid UTF-8, no name over 255 bytes, no path over 1024 bytes;
+// `renamed` exactly when the
 // path differs from the key (less one trailing '/'); and the policy is
 // idempotent, so a sanitised path passes through unchanged and unreported.
 #include <string>
@@ -30,6 +31,7 @@ void CheckSegment(std::string_view segment) {
 
 void CheckPath(std::string_view path) {
   Require(!path.empty() && path.front() != '/' && path.back() != '/');
+  Require(path.size() <= shoal::kMaxPathBytes);
   size_t start = 0;
   while (start <= path.size()) {
     size_t end = path.find('/', start);

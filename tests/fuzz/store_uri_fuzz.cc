@@ -5,9 +5,11 @@
 // The input is tried as both. Invariants: what is accepted can be put back
 // together into the input, an S3 bucket is non-empty and holds no '/', a
 // file root is absolute without a trailing '/', and an endpoint's authority
-// is non-empty and holds none of "/?#@ ".
+// is non-empty and holds none of "/?#@ ". Neither a bucket nor an authority
+// holds a control character.
 #include <string>
 
+#include "engine/base/printable.h"
 #include "engine/store/s3/s3_config.h"
 #include "engine/store/store_uri.h"
 #include "tests/fuzz/fuzz_support.h"
@@ -25,6 +27,7 @@ void CheckStoreUri(std::string_view input) {
   }
   if (uri->kind == StoreUri::Kind::kS3) {
     Require(!uri->bucket.empty() && uri->bucket.find('/') == std::string::npos);
+    Require(!shoal::HasControlByte(uri->bucket));
     const std::string base = "s3://" + uri->bucket;
     Require(input == base || input == base + "/" + uri->prefix);
   } else {
@@ -46,6 +49,7 @@ void CheckEndpoint(std::string_view input) {
   Require(endpoint->scheme == "http" || endpoint->scheme == "https");
   Require(!endpoint->authority.empty());
   Require(endpoint->authority.find_first_of("/?#@ ") == std::string::npos);
+  Require(!shoal::HasControlByte(endpoint->authority));
   const std::string base = endpoint->scheme + "://" + endpoint->authority;
   Require(input == base || input == base + "/");
 }

@@ -50,7 +50,7 @@ TEST_F(S3Client, WrongAccessKeyIsAClearError) {
 TEST_F(S3Client, WrongSecretIsAClearErrorAndNeverShown) {
   S3Config config = bucket_->config();
   const std::string secret = "WrongSecretThatMustNeverAppear0000000000";
-  config.credentials.secret_access_key = secret;
+  config.credentials.secret_access_key = Secret(secret);
   S3Stack stack(config);
   for (bool list : {false, true}) {
     Status s =

@@ -24,7 +24,7 @@ S3Config ConfigFor(const RgwEnv& env, const std::string& bucket) {
   config.region = env.region;
   config.bucket = bucket;
   config.addressing = AddressingStyle::kPath;
-  config.credentials = {env.access_key, env.secret_key, ""};
+  config.credentials = {env.access_key, Secret(env.secret_key), ""};
   return config;
 }
 

@@ -3,7 +3,8 @@ writes it directly (never through shoal), and the environment shoal runs in.
 
 The tests import it with tests/support on sys.path; SHOAL_TEST_RGW_DIR is
 set by ctest (the rgw fixture). A test class decorated with `needs_mounts`
-skips without the RGW, root or /dev/fuse.
+skips without the RGW, root or /dev/fuse; one decorated with `needs_fuse`
+(mounts of file:// buckets) only without root or /dev/fuse.
 """
 import os
 import subprocess
@@ -29,9 +30,13 @@ def load_env():
 RGW = load_env()
 
 
+def needs_fuse(cls):
+    return unittest.skipUnless(os.geteuid() == 0 and os.access("/dev/fuse", os.W_OK),
+                               "mount tests need root and /dev/fuse")(cls)
+
+
 def needs_mounts(cls):
-    cls = unittest.skipUnless(os.geteuid() == 0 and os.access("/dev/fuse", os.W_OK),
-                              "mount tests need root and /dev/fuse")(cls)
+    cls = needs_fuse(cls)
     return unittest.skipUnless(RGW, "SHOAL_TEST_RGW_DIR is not set; run through ctest")(cls)
 
 

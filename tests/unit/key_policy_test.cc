@@ -86,6 +86,27 @@ TEST(KeyPolicy, LongNamesAreShortenedUniquely) {
   EXPECT_EQ(b.report.count(KeyIssue::kLongName), 3u);
 }
 
+TEST(KeyPolicy, PathsOverTheStoreKeyLimitAreSkipped) {
+  std::string deep, at_limit;
+  while (deep.size() < 4096) deep += std::string(200, 'd') + "/";
+  deep += "file";
+  while (at_limit.size() + 201 <= kMaxPathBytes) at_limit += std::string(200, 'k') + "/";
+  at_limit += std::string(kMaxPathBytes - at_limit.size(), 'f');
+  // Escaping counts: five names of 80 newlines, a 404-byte key, become
+  // 1204 bytes of "%0A" and slashes.
+  std::string escaped_over = std::string(80, '\n');
+  for (int i = 0; i < 4; ++i) escaped_over += "/" + std::string(80, '\n');
+  Built b = Build({deep, at_limit, escaped_over, "ok"});
+  EXPECT_EQ(b.report.count(KeyIssue::kLongPath), 2u);
+  EXPECT_EQ(b.report.skipped(), 2u);
+  EXPECT_EQ(b.report.count(KeyIssue::kControlByte), 0u);  // skipped, so not also renamed
+  ASSERT_TRUE(b.manifest->Resolve(at_limit));
+  EXPECT_FALSE(b.manifest->Resolve(deep.substr(0, 200) + "/" + deep.substr(201, 200)));
+  EXPECT_NE(b.report.Summary().find("path over 1024 bytes: key skipped, e.g. 'ddd"),
+            std::string::npos)
+      << b.report.Summary();
+}
+
 TEST(KeyPolicy, FileAndDirectoryWithOneName) {
   Built b = Build({"a", "a/b", "m/", "m", "z/q"});
   EXPECT_EQ(AllPaths(*b.manifest),

@@ -12,7 +12,7 @@ S3RequestBuilder Builder(AddressingStyle style, std::string token = "") {
   config.endpoint = "http://127.0.0.1:7480";
   config.bucket = "bkt";
   config.addressing = style;
-  config.credentials = {"AKID", "SECRET-never-printed", std::move(token)};
+  config.credentials = {"AKID", Secret("SECRET-never-printed"), std::move(token)};
   return S3RequestBuilder(config, *ParseEndpoint(config.endpoint));
 }
 
@@ -133,7 +133,7 @@ TEST(S3RequestBuilder, AppendInTheOssDialectPosts) {
   config.bucket = "bkt";
   config.addressing = AddressingStyle::kVirtualHosted;
   config.dialect = S3Dialect::kOss;
-  config.credentials = {"AKID", "SECRET", ""};
+  config.credentials = {"AKID", Secret("SECRET"), ""};
   HttpRequest r = S3RequestBuilder(config, *ParseEndpoint(config.endpoint))
                       .AppendObject(AppendRequest{"k", 0, "x"}, 0);
   EXPECT_EQ(r.method, "POST");
@@ -146,6 +146,21 @@ TEST(S3Endpoint, ParsesAndRejects) {
   EXPECT_FALSE(ParseEndpoint("ftp://h").ok());
   EXPECT_FALSE(ParseEndpoint("http://h/path").ok());
   EXPECT_FALSE(ParseEndpoint("http://").ok());
+}
+
+TEST(S3Endpoint, ControlCharactersAreRefusedAndNotEchoed) {
+  for (const std::string& bad : std::initializer_list<std::string>{
+           "http://h\r\nX-Injected: 1", "http://h\n", "http://h\tx:1",
+           std::string("http://h\0x", 9), "http://h\x7f", "http://h\r\n/"}) {
+    Result<ParsedEndpoint> parsed = ParseEndpoint(bad);
+    ASSERT_FALSE(parsed.ok()) << bad;
+    EXPECT_EQ(parsed.status().code(), ErrorCode::kInvalidArgument);
+    EXPECT_NE(parsed.status().message().find("control character"), std::string::npos);
+    EXPECT_EQ(parsed.status().message().find_first_of("\r\n"), std::string::npos)
+        << parsed.status().message();
+  }
+  EXPECT_NE(ParseEndpoint("http://h\r\nX: 1").status().message().find("'http://h\\r\\nX: 1'"),
+            std::string::npos);
 }
 
 }  // namespace

@@ -22,6 +22,16 @@ TEST(StoreUri, Parses) {
   EXPECT_FALSE(ParseStoreUri("/plain/path").ok());
 }
 
+TEST(StoreUri, BucketWithAControlCharacterIsRefused) {
+  for (const char* bad : {"s3://bkt\r\nX-Injected: 1/p", "s3://b\tk/", "s3://b\x7f"}) {
+    Result<StoreUri> uri = ParseStoreUri(bad);
+    ASSERT_FALSE(uri.ok()) << bad;
+    EXPECT_NE(uri.status().message().find("control character"), std::string::npos);
+    EXPECT_EQ(uri.status().message().find('\n'), std::string::npos);
+  }
+  EXPECT_TRUE(ParseStoreUri("s3://bkt/a\nkey-like/prefix").ok());  // a prefix is any key
+}
+
 TEST(ResolveS3Config, AddressingAndRegionDefaults) {
   auto env = [](std::string_view name) -> std::optional<std::string> {
     if (name == "OSS_ACCESS_KEY_ID") return "id";

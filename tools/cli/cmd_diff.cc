@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/base/printable.h"
 #include "index/manifest_diff.h"
 #include "tools/cli/commands.h"
 #include "tools/cli/manifest_cli.h"
@@ -47,9 +48,9 @@ int RunDiff(const DiffArgs& args) {
     return kExitOk;
   }
   if (!args.summary) {
-    for (const auto& p : added) std::printf("+ %s\n", p.c_str());
-    for (const auto& p : removed) std::printf("- %s\n", p.c_str());
-    for (const auto& p : changed) std::printf("~ %s\n", p.c_str());
+    for (const auto& p : added) std::printf("+ %s\n", Printable(p).c_str());
+    for (const auto& p : removed) std::printf("- %s\n", Printable(p).c_str());
+    for (const auto& p : changed) std::printf("~ %s\n", Printable(p).c_str());
   }
   std::printf("%zu added, %zu removed, %zu changed\n", added.size(), removed.size(),
               changed.size());

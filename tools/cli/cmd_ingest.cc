@@ -8,6 +8,7 @@
 #include "engine/auth/crypto.h"
 #include "engine/store/store_stack.h"
 #include "engine/write/ingester.h"
+#include "index/writable_key.h"
 #include "tools/cli/commands.h"
 #include "tools/cli/interrupt_watch.h"
 #include "tools/cli/store_flags.h"
@@ -78,6 +79,9 @@ int RunIngest(const IngestArgs& args) {
   for (const std::string& file : files) {
     const std::string name =
         !args.name.empty() ? args.name : (file == "-" ? "stdin" : BaseName(file));
+    if (Status s = CheckWritableKey(options.prefix + name); !s.ok()) {
+      return Fail(s.WithContext("objects for " + file));
+    }
     if (Status s = ingester.AddSource(file, name); !s.ok()) return Fail(s);
   }
   if (Status s = ingester.Resume(); !s.ok()) return Fail(s.WithContext(options.journal_path));

@@ -7,6 +7,7 @@
 #include <memory>
 #include <vector>
 
+#include "engine/base/printable.h"
 #include "engine/base/utc_time.h"
 #include "tools/cli/commands.h"
 #include "tools/cli/manifest_cli.h"
@@ -68,7 +69,8 @@ std::string Iso(int64_t t) { return FormatUtc(t, "%Y-%m-%dT%H:%M:%SZ"); }
 int PrintListing(const Manifest& m, const std::string& path, bool json) {
   std::optional<uint32_t> dir = m.Resolve(path);
   if (!dir || !m.IsDir(*dir)) {
-    return Fail(Status(ErrorCode::kNotFound, "no directory '" + path + "' in the manifest"));
+    return Fail(
+        Status(ErrorCode::kNotFound, "no directory '" + Printable(path) + "' in the manifest"));
   }
   uint32_t first = m.FirstChild(*dir), end = first + m.ChildCount(*dir);
   if (json) {
@@ -88,7 +90,7 @@ int PrintListing(const Manifest& m, const std::string& path, bool json) {
     std::string name(m.Name(c));
     if (a.is_dir) name.push_back('/');
     std::printf("%12llu  %s  %s\n", static_cast<unsigned long long>(a.size), Iso(a.mtime).c_str(),
-                name.c_str());
+                Printable(name).c_str());
   }
   return kExitOk;
 }
@@ -127,9 +129,9 @@ int RunInspect(const InspectArgs& args) {
   std::printf("manifest:    %s (%s)\n", args.file.c_str(),
               m->compressed() ? "zstd" : "uncompressed");
   std::printf("source:      %s%s%s%s\n", m->endpoint().empty() ? "file://" : "s3://",
-              std::string(m->bucket()).c_str(), m->endpoint().empty() ? "" : "/",
-              std::string(m->prefix()).c_str());
-  if (!m->endpoint().empty()) std::printf("endpoint:    %s\n", std::string(m->endpoint()).c_str());
+              Printable(m->bucket()).c_str(), m->endpoint().empty() ? "" : "/",
+              Printable(m->prefix()).c_str());
+  if (!m->endpoint().empty()) std::printf("endpoint:    %s\n", Printable(m->endpoint()).c_str());
   std::printf("created:     %s\n", Iso(m->created_unix()).c_str());
   std::printf("entries:     %u (%llu files, %llu directories)\n", m->entry_count(),
               static_cast<unsigned long long>(m->file_count()),
@@ -141,7 +143,7 @@ int RunInspect(const InspectArgs& args) {
               static_cast<unsigned long long>(m->renamed_keys()));
   std::printf("largest directories:\n");
   for (uint32_t d : s.largest_dirs) {
-    std::printf("  %10u  %s\n", m->ChildCount(d), ShownPath(*m, d).c_str());
+    std::printf("  %10u  %s\n", m->ChildCount(d), Printable(ShownPath(*m, d)).c_str());
   }
   std::printf("file sizes:\n");
   for (size_t b = 0; b < s.histogram.size(); ++b) {

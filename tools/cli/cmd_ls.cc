@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <memory>
 
+#include "engine/base/printable.h"
 #include "engine/store/await.h"
 #include "tools/cli/commands.h"
 #include "tools/cli/store_flags.h"
@@ -38,9 +39,14 @@ int RunLs(const LsArgs& args) {
     if (!page.ok()) return Fail(page.status());
     ++pages;
     if (!args.summary) {
-      for (const auto& p : page->common_prefixes) std::printf("%12s  %s\n", "DIR", p.c_str());
+      // Keys are shown printably (engine/base/printable.h): a newline in
+      // one must not pose as a second line.
+      for (const auto& p : page->common_prefixes) {
+        std::printf("%12s  %s\n", "DIR", Printable(p).c_str());
+      }
       for (const auto& o : page->objects) {
-        std::printf("%12llu  %s\n", static_cast<unsigned long long>(o.size), o.key.c_str());
+        std::printf("%12llu  %s\n", static_cast<unsigned long long>(o.size),
+                    Printable(o.key).c_str());
       }
     }
     for (const auto& o : page->objects) bytes += o.size;

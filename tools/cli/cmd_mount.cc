@@ -13,6 +13,7 @@
 
 #include "fuse/read_only_mount.h"
 #include "fuse/write_mount.h"
+#include "index/writable_key.h"
 #include "tools/cli/commands.h"
 #include "tools/cli/daemon.h"
 #include "tools/cli/engine_flags.h"
@@ -106,6 +107,10 @@ Result<WriteMountConfig> BuildWriteConfig(const MountArgs& args, std::string mou
   if (!config.location.prefix.empty() && config.location.prefix.back() != '/') {
     config.location.prefix += '/';  // a prefix names a directory here
   }
+  if (const std::string& prefix = config.location.prefix; !prefix.empty()) {
+    Status writable = CheckWritableKey(std::string_view(prefix).substr(0, prefix.size() - 1));
+    if (!writable.ok()) return writable.WithContext("the prefix to mount for writing");
+  }
   ReadStackOptions stack = ToReadStackOptions(args.engine, args.store);
   config.stack.store = stack.store;
   config.stack.max_in_flight = stack.max_in_flight;
@@ -158,12 +163,32 @@ int Serve(const MountArgs& args, const std::string& mountpoint, Config config,
   return kExitOk;
 }
 
+// The local paths a mount uses, each outside the mountpoint.
+Status CheckLocalPaths(const std::string& mountpoint, const StoreUri& location,
+                       const std::string& cache_dir, const std::string& spool_dir,
+                       const std::string& log_file) {
+  const std::string bucket = location.kind == StoreUri::Kind::kFile ? location.bucket : "";
+  for (const auto& [path, what] :
+       {std::pair{bucket, "the file:// bucket"}, std::pair{cache_dir, "--cache-dir"},
+        std::pair{spool_dir, "the spool"}, std::pair{log_file, "--log-file"}}) {
+    if (Status s = CheckOutsideMountpoint(mountpoint, path, what); !s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
 int RunMount(const MountArgs& args) {
+  // Flags first: a conflict is reported before the mountpoint is looked at.
+  if (Status s = CheckSpoolChoice(args.write_flags); args.write && !s.ok()) return Fail(s);
   Result<std::string> mountpoint = CheckMountpoint(args.mountpoint);
   if (!mountpoint.ok()) return Fail(mountpoint.status());
   if (args.write) {
     Result<WriteMountConfig> config = BuildWriteConfig(args, *mountpoint);
     if (!config.ok()) return Fail(config.status());
+    if (Status s =
+            CheckLocalPaths(*mountpoint, config->location, "", config->spool_dir, args.log_file);
+        !s.ok()) {
+      return Fail(s);
+    }
     return Serve<WriteMount, WriteMountConfig>(args, *mountpoint, std::move(*config),
                                                &WriteMount::Start);
   }
@@ -174,9 +199,31 @@ int RunMount(const MountArgs& args) {
   if (!source.ok()) return Fail(source.status());
   Result<ReadOnlyMountConfig> config = BuildConfig(args, std::move(*source), *mountpoint);
   if (!config.ok()) return Fail(config.status());
+  if (Status s =
+          CheckLocalPaths(*mountpoint, config->location, args.engine.cache_dir, "", args.log_file);
+      !s.ok()) {
+    return Fail(s);
+  }
 
   return Serve<ReadOnlyMount, ReadOnlyMountConfig>(args, *mountpoint, std::move(*config),
                                                    &ReadOnlyMount::Start);
+}
+
+// Flags that one kind of mount would silently ignore are refused with the
+// other: a read-only mount has no spool, a write mount no read cache, and a
+// mount in the foreground logs to its terminal.
+void RefuseIgnoredFlags(CLI::App& cmd) {
+  CLI::Option* write = cmd.get_option("--write");
+  for (const char* write_only : {"--spool", "--durability", "--upload-parts", "--append"}) {
+    cmd.get_option(write_only)->needs(write);
+  }
+  for (const char* read_only :
+       {"--direct", "--cache-size", "--cache-dir", "--cache-dir-size", "--concurrency"}) {
+    write->excludes(cmd.get_option(read_only));
+  }
+  CLI::Option* log_file = cmd.get_option("--log-file");
+  cmd.get_option("--foreground")->excludes(log_file);
+  cmd.get_option("--debug")->excludes(log_file);
 }
 
 }  // namespace
@@ -213,6 +260,7 @@ void AddMountCommand(CLI::App& app, int& exit_code) {
   AddEngineFlags(*cmd, args->engine);
   AddWriteFlags(*cmd, args->write_flags);
   AddStoreFlags(*cmd, args->store);
+  RefuseIgnoredFlags(*cmd);
   cmd->get_option("--endpoint")
       ->description(
           "S3 endpoint, e.g. http://127.0.0.1:7480 (default: the one the manifest was indexed "

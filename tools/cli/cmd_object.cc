@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <memory>
 
+#include "engine/base/printable.h"
 #include "engine/store/await.h"
 #include "tools/cli/commands.h"
 #include "tools/cli/store_flags.h"
@@ -29,7 +30,7 @@ int RunStat(const ObjectArgs& args) {
   const std::string key = FullKey(location, args.key);
   Result<ObjectInfo> info = Await<ObjectInfo>([&](auto done) { opened->store().Head(key, done); });
   if (!info.ok()) return Fail(info.status());
-  std::printf("key: %s\nsize: %llu\netag: %s\nmtime: %lld\n", info->key.c_str(),
+  std::printf("key: %s\nsize: %llu\netag: %s\nmtime: %lld\n", Printable(info->key).c_str(),
               static_cast<unsigned long long>(info->size), info->etag.c_str(),
               static_cast<long long>(info->mtime_seconds));
   return kExitOk;

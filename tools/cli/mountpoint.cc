@@ -6,6 +6,7 @@
 #include <climits>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -62,6 +63,22 @@ Result<std::string> CheckMountpoint(const std::string& path) {
                   "mountpoint " + path + " is busy: something is already mounted there");
   }
   return std::string(resolved);
+}
+
+Status CheckOutsideMountpoint(const std::string& mountpoint_realpath, const std::string& path,
+                              std::string_view what) {
+  if (path.empty()) return Status::Ok();
+  std::error_code ec;
+  const std::filesystem::path resolved =
+      std::filesystem::weakly_canonical(std::filesystem::absolute(path), ec);
+  if (ec) return Status::Ok();  // whoever uses the path reports what is wrong with it
+  const std::string inside = mountpoint_realpath == "/" ? "/" : mountpoint_realpath + "/";
+  if (resolved.string() != mountpoint_realpath && resolved.string().rfind(inside, 0) != 0) {
+    return Status::Ok();
+  }
+  return Status(ErrorCode::kInvalidArgument,
+                std::string(what) + " " + path + " lies inside the mountpoint " +
+                    mountpoint_realpath + ", where the mount would hide it; put one elsewhere");
 }
 
 }  // namespace shoal::cli

@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "engine/base/printable.h"
+#include "index/writable_key.h"
+
 namespace shoal::cli {
 namespace {
 
@@ -82,6 +85,17 @@ Status CheckUniqueKeys(const PutPlan& plan) {
   return Status::Ok();
 }
 
+// Every key must read back under its own name; the first that would not
+// stops the whole put before anything is sent.
+Status CheckWritableKeys(const PutPlan& plan) {
+  for (const PutItem& item : plan.items) {
+    if (Status s = CheckWritableKey(item.key); !s.ok()) {
+      return s.WithContext("cannot upload " + Printable(item.local_path));
+    }
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<PutPlan> PlanPut(const std::vector<std::string>& sources, const std::string& destination) {
@@ -116,6 +130,7 @@ Result<PutPlan> PlanPut(const std::vector<std::string>& sources, const std::stri
   std::sort(plan.items.begin(), plan.items.end(),
             [](const PutItem& a, const PutItem& b) { return a.key < b.key; });
   if (Status s = CheckUniqueKeys(plan); !s.ok()) return s;
+  if (Status s = CheckWritableKeys(plan); !s.ok()) return s;
   return plan;
 }
 

@@ -13,7 +13,9 @@
 // that file's bytes under the link's name; symlinks to directories are not
 // followed (so nothing outside the given trees is walked and cycles are
 // impossible), and sockets, FIFOs, devices and dangling links are skipped.
-// Every skip is a warning. Empty directories upload nothing.
+// Every skip is a warning. Empty directories upload nothing. A key that an
+// index would skip or rename (a '..' segment, a control character in a
+// file name, ...; see index/writable_key.h) fails the plan, naming it.
 //
 // Plain functions over the file system; no state, any thread.
 #pragma once

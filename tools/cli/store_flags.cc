@@ -12,10 +12,17 @@ void AddStoreFlags(CLI::App& command, StoreFlags& flags) {
                      "signing region (default $AWS_REGION, else us-east-1)");
   command.add_option("--addressing", flags.addressing, "auto, path or virtual")
       ->check(CLI::IsMember({"auto", "path", "virtual"}));
-  command.add_option("--credentials-file", flags.credentials_file,
-                     "AWS-style credentials file (must be mode 600); default: environment");
-  command.add_option("--profile", flags.profile, "profile within the credentials file");
-  command.add_flag("--anonymous", flags.anonymous, "send unsigned requests (public-read buckets)");
+  CLI::Option* file =
+      command.add_option("--credentials-file", flags.credentials_file,
+                         "AWS-style credentials file (must be mode 600); default: environment");
+  // shoal reads no default credentials file, so a profile alone would
+  // silently fall back to the environment's keys.
+  CLI::Option* profile =
+      command.add_option("--profile", flags.profile, "profile within --credentials-file")
+          ->needs(file);
+  command.add_flag("--anonymous", flags.anonymous, "send unsigned requests (public-read buckets)")
+      ->excludes(file)
+      ->excludes(profile);
   command.add_option("--connect-timeout-ms", flags.connect_timeout_ms, "connect timeout")
       ->check(CLI::PositiveNumber);
   command.add_option("--timeout-ms", flags.timeout_ms, "timeout of one request")

@@ -36,6 +36,13 @@ std::string SpoolDirOf(const WriteFlags& flags, const StoreUri& location) {
   return flags.spool.empty() ? DefaultSpoolDir(location) : flags.spool;
 }
 
+Status CheckSpoolChoice(const WriteFlags& flags) {
+  if (flags.durability != "memory" || flags.spool.empty()) return Status();
+  return Status(ErrorCode::kInvalidArgument,
+                "--spool " + flags.spool +
+                    " conflicts with --durability memory, which keeps no spool; drop one");
+}
+
 Status CheckUploadPartSize(uint64_t part_size) {
   if (part_size >= (uint64_t{5} << 20) && part_size <= (uint64_t{5} << 30)) return Status();
   return Status(ErrorCode::kInvalidArgument,

@@ -25,6 +25,8 @@ void AddWriteFlags(CLI::App& command, WriteFlags& flags);
 std::string DefaultSpoolDir(const StoreUri& location);
 // The spool directory to use, or "" for durability "memory".
 std::string SpoolDirOf(const WriteFlags& flags, const StoreUri& location);
+// --spool DIR with --durability memory, which keeps no spool, is refused.
+Status CheckSpoolChoice(const WriteFlags& flags);
 // S3 refuses multipart parts under 5 MiB (but the last) and over 5 GiB.
 Status CheckUploadPartSize(uint64_t part_size);
 

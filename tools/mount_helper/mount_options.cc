@@ -6,11 +6,17 @@
 namespace shoal {
 namespace {
 
-constexpr std::array<std::string_view, 19> kIgnored = {
-    "rw",     "ro",   "defaults", "auto", "noauto", "user", "nouser", "users", "owner",  "_netdev",
-    "nofail", "suid", "nosuid",   "dev",  "nodev",  "exec", "noexec", "atime", "noatime"};
-constexpr std::array<std::string_view, 5> kIgnoredPrefixes = {"x-", "comment=", "relatime", "async",
-                                                              "sync"};
+// Generic mount(8) options, matched exactly (or, for those with a value, by
+// the exact name before '='): a near-miss such as "syncfoo" is a typo and is
+// refused like any other unknown option.
+constexpr std::array<std::string_view, 22> kIgnored = {
+    "rw",     "ro",      "defaults", "auto",     "noauto", "user", "nouser", "users",
+    "owner",  "_netdev", "nofail",   "suid",     "nosuid", "dev",  "nodev",  "exec",
+    "noexec", "atime",   "noatime",  "relatime", "async",  "sync"};
+constexpr std::array<std::string_view, 1> kIgnoredValued = {"comment"};
+// systemd's own options form an open family, x-systemd.*, plus x-* for
+// other tools; they are names with a fixed prefix by design.
+constexpr std::string_view kIgnoredFamily = "x-";
 constexpr std::array<std::string_view, 3> kFlags = {"allow_other", "direct", "anonymous"};
 constexpr std::array<std::string_view, 18> kValued = {"uid",
                                                       "gid",
@@ -55,9 +61,9 @@ Result<std::vector<std::string>> TranslateMountOptions(std::string_view options)
     if (option.empty()) continue;
     const size_t eq = option.find('=');
     const std::string_view name = option.substr(0, eq);
-    if (Contains(kIgnored, option) ||
-        std::any_of(kIgnoredPrefixes.begin(), kIgnoredPrefixes.end(),
-                    [&](std::string_view p) { return option.substr(0, p.size()) == p; })) {
+    if ((eq == std::string_view::npos && Contains(kIgnored, option)) ||
+        (eq != std::string_view::npos && Contains(kIgnoredValued, name)) ||
+        option.rfind(kIgnoredFamily, 0) == 0) {
       continue;
     }
     if (eq == std::string_view::npos && Contains(kFlags, name)) {

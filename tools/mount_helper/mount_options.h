@@ -4,11 +4,14 @@
 //
 //   allow_other, direct, anonymous      -> --allow-other, --direct, ...
 //   name=value (uid, cache_size, ...)   -> --name value (underscores become dashes)
-//   rw, ro, defaults, _netdev, noauto, nofail, x-systemd.*, ...
+//   rw, ro, defaults, _netdev, noauto, nofail, sync, comment=..., x-*, ...
 //                                       -> accepted and ignored (generic mount options)
-// Anything else is refused with its name, so a typo never mounts with a
-// silently different configuration. Secrets are not options: use the
-// environment or credentials_file.
+// Names match exactly, never by prefix, and anything else is refused with
+// its name, so a typo never mounts with a silently different
+// configuration. A value that looks like a flag ("cache_dir=--foo") stays
+// a value: each valued flag of `shoal mount` takes exactly one, and the
+// parser (CLI11) takes the next argument as it, whatever it looks like.
+// Secrets are not options: use the environment or credentials_file.
 #pragma once
 
 #include <string>

@@ -2,6 +2,7 @@
 
 #include "engine/auth/crypto.h"
 #include "engine/auth/uri_encode.h"
+#include "engine/base/printable.h"
 #include "engine/store/s3/s3_xml.h"
 
 namespace shoal {
@@ -20,6 +21,12 @@ std::string BytesRange(const ByteRange& range) {
 }  // namespace
 
 Result<ParsedEndpoint> ParseEndpoint(const std::string& endpoint) {
+  // The authority becomes the Host header: a CR or LF in it would end the
+  // header early and let the rest pose as headers of its own.
+  if (HasControlByte(endpoint)) {
+    return Status(ErrorCode::kInvalidArgument,
+                  "endpoint '" + Printable(endpoint) + "' holds a control character");
+  }
   std::string rest;
   ParsedEndpoint out;
   if (endpoint.rfind("http://", 0) == 0) {
@@ -90,7 +97,7 @@ HttpRequest S3RequestBuilder::Build(const std::string& method, const std::string
     SigV4Request to_sign{method, path, std::move(query), signed_headers, payload_hash};
     SigV4Signature signature =
         SignV4(to_sign, SigV4Scope{amz_date, config_.region, "s3"},
-               config_.credentials.access_key_id, config_.credentials.secret_access_key);
+               config_.credentials.access_key_id, config_.credentials.secret_access_key.Reveal());
     request.headers.emplace_back("Authorization", std::move(signature.authorization));
   }
   for (auto& header : signed_headers) request.headers.push_back(std::move(header));
