@@ -11,6 +11,7 @@
 #include <future>
 #include <thread>
 
+#include "engine/base/large_buffers.h"
 #include "engine/read/read_stack.h"
 #include "engine/store/file/file_store.h"
 #include "index/indexer.h"
@@ -28,20 +29,8 @@ uint64_t ResidentBytes() {
   return resident * static_cast<uint64_t>(::sysconf(_SC_PAGE_SIZE));
 }
 
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-constexpr bool kSanitized = true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-constexpr bool kSanitized = true;
-#else
-constexpr bool kSanitized = false;
-#endif
-#else
-constexpr bool kSanitized = false;
-#endif
-
 TEST(MemoryBudget, ResidentMemoryStaysWithinBudgetPlusOverheadOverTenTimesTheBudget) {
-  if (kSanitized)
+  if (SanitizerAllocatorInUse())
     GTEST_SKIP() << "a sanitizer's allocator (ASan's quarantine, TSan's shadow) "
                     "keeps memory resident by design";
   constexpr uint64_t kBudget = 16ull << 20;

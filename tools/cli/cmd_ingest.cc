@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "engine/auth/crypto.h"
+#include "engine/base/large_buffers.h"
 #include "engine/store/store_stack.h"
 #include "engine/write/ingester.h"
 #include "index/writable_key.h"
@@ -44,6 +45,9 @@ std::string DefaultJournal(const std::string& location, const std::vector<std::s
 }
 
 int RunIngest(const IngestArgs& args) {
+  // Freed upload parts go back to the kernel (engine/base/large_buffers.h);
+  // if malloc refused, RSS would only stay higher.
+  (void)ReturnLargeBuffersWhenFreed();
   Result<StoreUri> location = ParseStoreUri(args.location);
   if (!location.ok()) return Fail(location.status());
   if (!location->prefix.empty() && location->prefix.back() != '/') location->prefix += '/';

@@ -11,6 +11,7 @@
 
 #include <cstdio>
 
+#include "engine/base/large_buffers.h"
 #include "fuse/read_only_mount.h"
 #include "fuse/write_mount.h"
 #include "index/writable_key.h"
@@ -182,6 +183,9 @@ int RunMount(const MountArgs& args) {
   Result<std::string> mountpoint = CheckMountpoint(args.mountpoint);
   if (!mountpoint.ok()) return Fail(mountpoint.status());
   if (args.write) {
+    // Freed upload parts go back to the kernel (engine/base/large_buffers.h);
+    // if malloc refused, RSS would only stay higher.
+    (void)ReturnLargeBuffersWhenFreed();
     Result<WriteMountConfig> config = BuildWriteConfig(args, *mountpoint);
     if (!config.ok()) return Fail(config.status());
     if (Status s =

@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <thread>
 
+#include "engine/base/large_buffers.h"
 #include "engine/store/store_stack.h"
 #include "tools/cli/commands.h"
 #include "tools/cli/interrupt_watch.h"
@@ -144,6 +145,9 @@ int RunPut(const PutArgs& args) {
   const std::vector<std::string> sources(args.paths.begin(), args.paths.end() - 1);
   Result<StoreUri> location = ParseStoreUri(destination);
   if (!location.ok()) return Fail(location.status());
+  // Freed upload parts go back to the kernel (engine/base/large_buffers.h);
+  // if malloc refused, RSS would only stay higher.
+  (void)ReturnLargeBuffersWhenFreed();
   InterruptWatch watch;  // before the stack's and the jobs' threads start
   StoreStackOptions options;
   options.store = ToStoreOptions(args.store);

@@ -2,6 +2,7 @@
 // without mounting. `shoal mount --write` does the same when it starts.
 #include <cstdio>
 
+#include "engine/base/large_buffers.h"
 #include "engine/store/store_stack.h"
 #include "engine/write/recovery.h"
 #include "tools/cli/commands.h"
@@ -19,6 +20,9 @@ struct RecoverArgs {
 };
 
 int RunRecover(const RecoverArgs& args) {
+  // Freed upload parts go back to the kernel (engine/base/large_buffers.h);
+  // if malloc refused, RSS would only stay higher.
+  (void)ReturnLargeBuffersWhenFreed();
   Result<StoreUri> location = ParseStoreUri(args.location);
   if (!location.ok()) return Fail(location.status());
   if (!location->prefix.empty() && location->prefix.back() != '/') location->prefix += '/';
