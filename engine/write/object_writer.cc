@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "engine/store/await.h"
+#include "engine/write/pending_uploads.h"
 
 namespace shoal {
 
@@ -81,6 +82,12 @@ Result<PutResult> ObjectWriter::Finish() {
   }
   upload_open_ = false;
   state_ = State::kFinished;
+  Result<int> swept = AbortPendingUploads(store_, key_);
+  if (swept.ok()) {
+    stale_uploads_aborted_ = *swept;
+  } else {
+    sweep_status_ = swept.status().WithContext("cleaning up after " + key_);
+  }
   return completed;
 }
 

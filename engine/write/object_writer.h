@@ -18,6 +18,13 @@
 // it never leaves a pending multipart upload behind (unless the abort itself
 // fails; upload_id() lets a journal record what to clean up).
 //
+// Lost answers: a retried CreateMultipart whose first answer was lost
+// leaves an upload nobody knows the id of. After completing an object the
+// writer therefore aborts the key's other pending uploads
+// (pending_uploads.h): one more request per multipart object. That is
+// best-effort and never fails Finish (the object is already committed);
+// sweep_status() says how it went.
+//
 // Ownership and threading: the store must outlive the writer. Methods must
 // be called from one thread at a time (any thread), never from a store's
 // event-loop thread: they wait for completions. Store callbacks may run
@@ -69,6 +76,10 @@ class ObjectWriter {
   uint64_t bytes_appended() const { return bytes_appended_; }
   // Empty until the multipart upload is created.
   const std::string& upload_id() const { return upload_id_; }
+  // After a multipart Finish: other pending uploads of the key it aborted,
+  // and why it could not (the object is committed either way).
+  int stale_uploads_aborted() const { return stale_uploads_aborted_; }
+  const Status& sweep_status() const { return sweep_status_; }
   // Parts the store has acknowledged so far, in completion order.
   std::vector<CompletedPart> completed_parts() const;
 
@@ -102,6 +113,8 @@ class ObjectWriter {
   bool upload_open_ = false;  // created, and neither completed nor aborted
   int next_part_number_ = 1;
   uint64_t bytes_appended_ = 0;
+  int stale_uploads_aborted_ = 0;
+  Status sweep_status_;
 };
 
 // Reads `size` bytes through `read(offset, length)`, `chunk` at a time,

@@ -2,25 +2,11 @@
 
 #include "engine/store/await.h"
 #include "engine/write/append_session.h"
+#include "engine/write/pending_uploads.h"
 #include "engine/write/write_session.h"
 
 namespace shoal {
 namespace {
-
-// Aborts every pending multipart upload of exactly `key`.
-Result<int> AbortPendingUploads(ObjectStore& store, const std::string& key) {
-  Result<std::vector<PendingUpload>> pending = ListAllUploads(store, key);
-  if (!pending.ok()) return pending.status();
-  int aborted = 0;
-  for (const PendingUpload& upload : *pending) {
-    if (upload.key != key) continue;
-    Result<Done> done = Await<Done>(
-        [&](auto cb) { store.AbortMultipart(upload.key, upload.upload_id, std::move(cb)); });
-    if (!done.ok() && done.status().code() != ErrorCode::kNoSuchUpload) return done.status();
-    ++aborted;
-  }
-  return aborted;
-}
 
 Status RecoverEntry(ObjectStore& store, SpoolEntry& entry, const ObjectWriterOptions& options,
                     AppendStrategy append, RecoveryReport& report) {

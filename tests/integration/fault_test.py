@@ -11,7 +11,8 @@ Read path: a transient fault is retried and the reader gets the right bytes;
 a persistent one gives an error within a bounded time (never a hang, never
 wrong bytes) and the mount stays usable; a server that goes away and comes
 back (the proxy killed and restarted on its port) serves reads again.
-Write path: uploads under 503/500 answers and lost responses land exactly;
+Write path: uploads under 503/500 answers and lost responses land exactly,
+and lost CreateMultipartUpload answers leave no pending upload behind;
 a server gone in the middle of an upload leaves the acknowledged bytes in
 the spool, and `shoal recover` puts them in the bucket exactly once.
 
@@ -257,6 +258,21 @@ class FaultTest(unittest.TestCase):
         self.proxy.rules("fault=off")
         for name, data in written.items():
             self.assertTrue(self.object(prefix + name) == data, f"{name} differs in the bucket")
+        self.no_pending_uploads(prefix)
+
+    def test_lost_create_answers_leave_no_upload_behind(self):
+        # RGW creates the upload but its answer is lost (twice): the retries
+        # get new upload ids, and the first two would stay pending forever.
+        prefix = "w-lost-create/"
+        self.proxy.rules("fault=500 method=POST key=?uploads at=response limit=2")
+        self.mount_writer(prefix, os.path.join(self.work, "spool-lost-create"))
+        data = body(400, 12 << 20)
+        with open(os.path.join(self.mnt, "ckpt.bin"), "wb") as f:
+            f.write(data)
+        self.unmount()
+        self.assertEqual(self.proxy.hits(), 2, "the lost answers did not happen")
+        self.proxy.rules("fault=off")
+        self.assertTrue(self.object(prefix + "ckpt.bin") == data, "the object differs")
         self.no_pending_uploads(prefix)
 
     def test_server_gone_mid_upload_loses_no_acknowledged_byte(self):

@@ -80,6 +80,7 @@ class FakeUploadStore final : public ObjectStore {
   void Delete(std::string, Callback<Done> done) override { done(Done{}); }
   void Copy(CopyRequest, Callback<PutResult> done) override { done(PutResult{}); }
   void ListMultipartUploads(ListUploadsRequest, Callback<ListUploadsPage> done) override {
+    if (fail_list_uploads) return done(Status(ErrorCode::kServerError, "listing refused"));
     done(ListUploadsPage{});
   }
   void UploadPartCopy(UploadPartCopyRequest, Callback<CompletedPart> done) override {
@@ -89,7 +90,7 @@ class FakeUploadStore final : public ObjectStore {
     done(Status(ErrorCode::kUnsupported, "not used by ObjectWriter"));
   }
 
-  bool fail_put = false, fail_create = false, fail_complete = false;
+  bool fail_put = false, fail_create = false, fail_complete = false, fail_list_uploads = false;
   int fail_part = 0;
   std::atomic<int> puts{0}, creates{0}, completes{0}, aborts{0};
   std::atomic<int> in_flight{0}, max_in_flight{0}, completed_parts{0};
@@ -169,6 +170,36 @@ TEST_F(ObjectWriterOnFiles, AbortIsIdempotentAndEndsTheWriter) {
   EXPECT_EQ(PendingUploads(), 0u);
   EXPECT_EQ(writer.Append("x").code(), ErrorCode::kCancelled);
   EXPECT_EQ(writer.Finish().status().code(), ErrorCode::kCancelled);
+}
+
+TEST_F(ObjectWriterOnFiles, CompletingAbortsUploadsALostCreateAnswerLeftBehind) {
+  // What a retried CreateMultipart leaves when its first answer was lost:
+  // an upload of the same key whose id the writer never saw.
+  for (const char* key : {"dir/big", "dir/big.tmp"}) {
+    ASSERT_TRUE(
+        Await<std::string>([&](auto done) { store_->CreateMultipart(key, std::move(done)); }).ok());
+  }
+  ObjectWriter writer(*store_, "dir/big", SmallParts());
+  ASSERT_TRUE(writer.Append(Pattern(2500, 3)).ok());
+  ASSERT_TRUE(writer.Finish().ok());
+  EXPECT_EQ(writer.stale_uploads_aborted(), 1);
+  EXPECT_TRUE(writer.sweep_status().ok());
+  std::vector<PendingUpload> left = ListAllUploads(*store_, "").value();
+  ASSERT_EQ(left.size(), 1u);
+  EXPECT_EQ(left[0].key, "dir/big.tmp");  // another key: not the writer's to touch
+  EXPECT_EQ(Get("dir/big").value().data, Pattern(2500, 3));
+}
+
+TEST(ObjectWriter, AFailedCleanUpDoesNotFailACommittedObject) {
+  FakeUploadStore store;
+  store.fail_list_uploads = true;
+  ObjectWriter writer(store, "big", SmallParts());
+  ASSERT_TRUE(writer.Append(Pattern(2500, 5)).ok());
+  Result<PutResult> done = writer.Finish();
+  ASSERT_TRUE(done.ok()) << done.status().ToString();
+  EXPECT_EQ(writer.sweep_status().code(), ErrorCode::kServerError);
+  EXPECT_NE(writer.sweep_status().message().find("big"), std::string::npos);
+  EXPECT_EQ(store.aborts.load(), 0);
 }
 
 TEST(ObjectWriter, UpToOneFullPartIsASinglePut) {
