@@ -75,6 +75,14 @@ TEST(S3Append, PositionConflictsAreTypedAndNameKeyAndPosition) {
   EXPECT_EQ(oss.code(), ErrorCode::kPositionMismatch);
   EXPECT_TRUE(Mentions(oss, "length is 3")) << oss.message();
 
+  // RGW's EEXIST when another append committed first (a killed writer's
+  // last request finishing while the resumed writer appends).
+  Status raced = AppendErrorStatus(Answer(409, {}, ErrorBody("BucketAlreadyExists")),
+                                   S3Dialect::kRgw, "bkt", "logs/a", 7);
+  EXPECT_EQ(raced.code(), ErrorCode::kPositionMismatch);
+  EXPECT_TRUE(Mentions(raced, "another append")) << raced.message();
+  EXPECT_TRUE(Mentions(raced, "'logs/a'")) << raced.message();
+
   Status normal = AppendErrorStatus(Answer(409, {}, ErrorBody("ObjectNotAppendable")),
                                     S3Dialect::kRgw, "bkt", "plain", 0);
   EXPECT_EQ(normal.code(), ErrorCode::kNotAppendable);

@@ -32,6 +32,16 @@ bool RefusedAppend(const HttpResponse& response) {
   return body.code == "InvalidArgument" || body.code == "InvalidRequest";
 }
 
+// RGW's answer when another append to the object committed while this one
+// was being written: its EEXIST comes out as 409 BucketAlreadyExists, which
+// cannot mean a bucket here. (A killed writer's last append that RGW is
+// still finishing meets the resumed writer's this way.)
+bool ConcurrentAppend(const HttpResponse& response) {
+  if (response.status != 409) return false;
+  S3ErrorBody body;
+  return ParseErrorXml(response.body, &body) && body.code == "BucketAlreadyExists";
+}
+
 }  // namespace
 
 std::string_view NextAppendPositionHeader(S3Dialect dialect) {
@@ -70,7 +80,11 @@ Status AppendErrorStatus(const HttpResponse& response, S3Dialect dialect, std::s
   Status status = S3ErrorStatus(response, operation, bucket, key);
   std::string message = status.message();
   ErrorCode code = status.code();
-  if (code == ErrorCode::kPositionMismatch) {
+  if (ConcurrentAppend(response)) {
+    // A conflict like a wrong position: the object's length settles it.
+    code = ErrorCode::kPositionMismatch;
+    message += "; another append to the object committed at the same time";
+  } else if (code == ErrorCode::kPositionMismatch) {
     // RGW and OSS tell the object's length in the refusal.
     std::optional<std::string_view> length = response.Header(NextAppendPositionHeader(dialect));
     if (length && ParsePosition(*length))
