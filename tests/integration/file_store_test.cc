@@ -1,9 +1,13 @@
 // Behaviour specific to the file:// backend.
 #include "engine/store/file/file_store.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -66,6 +70,38 @@ TEST_F(FileStoreTest, MissingRootIsAClearError) {
   auto missing = FileStore::Open(root_ + "/nope");
   ASSERT_FALSE(missing.ok());
   EXPECT_NE(missing.status().message().find("nope"), std::string::npos);
+}
+
+// A subtree the lister cannot open must fail the listing: skipping it
+// would give an index with a silent gap. Here the directories exist but
+// their full path is longer than PATH_MAX (root can open anything else).
+TEST_F(FileStoreTest, ADirectoryThatCannotBeOpenedFailsTheListing) {
+  const std::string name(200, 'd');
+  std::vector<int> fds{::open(root_.c_str(), O_DIRECTORY | O_CLOEXEC)};
+  while (fds.size() <= 22) {  // 22 levels of 201 bytes: over 4096
+    ASSERT_EQ(::mkdirat(fds.back(), name.c_str(), 0755), 0);
+    fds.push_back(::openat(fds.back(), name.c_str(), O_DIRECTORY | O_CLOEXEC));
+    ASSERT_GE(fds.back(), 0);
+  }
+  const int file = ::openat(fds.back(), "deep", O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
+  ASSERT_GE(file, 0);
+  ::close(file);
+  std::ofstream(root_ + "/shallow") << "x";
+
+  Result<std::vector<ObjectInfo>> all = ListAll(*store_, "");
+  EXPECT_FALSE(all.ok());
+  if (!all.ok()) {
+    EXPECT_NE(all.status().message().find("cannot list"), std::string::npos);
+    EXPECT_NE(all.status().message().find(std::strerror(ENAMETOOLONG)), std::string::npos)
+        << all.status().message().substr(0, 200);
+  }
+  // Taken down level by level: remove_all would need the long paths too.
+  EXPECT_EQ(::unlinkat(fds.back(), "deep", 0), 0);
+  for (size_t i = fds.size() - 1; i > 0; --i) {
+    ::close(fds[i]);
+    EXPECT_EQ(::unlinkat(fds[i - 1], name.c_str(), AT_REMOVEDIR), 0);
+  }
+  ::close(fds[0]);
 }
 
 // Appenders racing for the same object: every append lands whole, once,

@@ -18,6 +18,8 @@ bool StartsWith(std::string_view s, std::string_view prefix) {
   return s.size() >= prefix.size() && s.compare(0, prefix.size(), prefix) == 0;
 }
 
+bool Vanished(int error) { return error == ENOENT || error == ENOTDIR; }
+
 struct Entry {
   std::string sort_key;  // "name" or "name/"
   bool is_dir = false;
@@ -103,8 +105,11 @@ class Walker {
     {
       std::unique_ptr<DIR, int (*)(DIR*)> dir(::opendir(path.c_str()), &::closedir);
       if (!dir) {
-        if (rel.empty()) return ErrnoStatus("cannot list", path, errno);
-        return Status::Ok();  // vanished while walking: list what is there
+        // Gone while walking: list what is there. Any other reason (a path
+        // over PATH_MAX, no permission, no descriptors left) would leave a
+        // silent gap in the listing, so it is an error.
+        if (!rel.empty() && Vanished(errno)) return Status::Ok();
+        return ErrnoStatus("cannot list", path, errno);
       }
       while (dirent* d = ::readdir(dir.get())) {
         std::string name = d->d_name;
@@ -144,8 +149,14 @@ class Walker {
         continue;
       }
       struct stat st {};
-      // Follows symlinks to files; a name that is gone or not a file is skipped.
-      if (::stat((root_ + "/" + key).c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
+      // Follows symlinks to files; a name that is gone or not a file (a
+      // dangling or looping link included) is skipped.
+      const std::string file = root_ + "/" + key;
+      if (::stat(file.c_str(), &st) != 0) {
+        if (Vanished(errno) || errno == ELOOP) continue;
+        return ErrnoStatus("cannot stat", file, errno);
+      }
+      if (!S_ISREG(st.st_mode)) continue;
       Status s = EmitKey(key, st);
       if (!s.ok()) return s;
     }
