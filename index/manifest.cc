@@ -7,6 +7,7 @@
 #include <xxhash.h>
 #include <zstd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <vector>
@@ -201,6 +202,12 @@ Status Manifest::Validate(std::string_view origin) {
       if (name.empty() || name == "." || name == ".." ||
           name.find_first_of(std::string_view("/\0", 2)) != std::string_view::npos) {
         return Corrupt(origin, "entry " + std::to_string(i) + " has an unsafe name");
+      }
+      // The key policy escapes control bytes (%XX), so no index has them; a
+      // manifest that does would put them in `ls` output and shell scripts.
+      if (std::any_of(name.begin(), name.end(),
+                      [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7F; })) {
+        return Corrupt(origin, "entry " + std::to_string(i) + " has a control byte in its name");
       }
       if (x.parent() >= i || (e[x.parent()].flags() & kEntryDirectory) == 0) {
         return Corrupt(origin, "entry " + std::to_string(i) + " has an invalid parent");

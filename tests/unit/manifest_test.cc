@@ -227,6 +227,17 @@ TEST_F(ManifestFileTest, ValidChecksumButHostileTreeIsRejected) {
   m = Manifest::FromBytes(EncodeManifestContainer(bad, false), "hostile");
   ASSERT_FALSE(m.ok());
   EXPECT_NE(m.status().message().find("name"), std::string::npos);
+
+  // A newline in a name: the indexer escapes these, so only a forged or
+  // foreign manifest has one.
+  bad = payload_;
+  root = fb::GetMutableManifest(bad.data());
+  const uint32_t at = root->entries()->Get(2)->name_offset();
+  root->mutable_names()->Mutate(at, '\n');
+  m = Manifest::FromBytes(EncodeManifestContainer(bad, false), "hostile");
+  ASSERT_FALSE(m.ok());
+  EXPECT_EQ(m.status().code(), ErrorCode::kCorrupt);
+  EXPECT_NE(m.status().message().find("control byte"), std::string::npos) << m.status().ToString();
 }
 
 }  // namespace
