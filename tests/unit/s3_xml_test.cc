@@ -181,7 +181,13 @@ TEST(S3Errors, TypedAndActionable) {
   head.status = 404;
   EXPECT_EQ(S3ErrorStatus(head, "HeadObject", "b", "k").code(), ErrorCode::kNotFound);
   head.status = 403;
-  EXPECT_EQ(S3ErrorStatus(head, "HeadObject", "b", "k").code(), ErrorCode::kAccessDenied);
+  Status refused = S3ErrorStatus(head, "HeadObject", "b", "k");
+  EXPECT_EQ(refused.code(), ErrorCode::kAccessDenied);
+  // It cannot tell a wrong secret from a missing permission, so it names both.
+  EXPECT_NE(refused.message().find("secret key"), std::string::npos) << refused.message();
+  EXPECT_NE(refused.message().find("permission"), std::string::npos) << refused.message();
+  EXPECT_EQ(refused.message().find("credentials are valid"), std::string::npos)
+      << refused.message();
   head.status = 501;
   EXPECT_EQ(S3ErrorStatus(head, "HeadObject", "b", "k").code(), ErrorCode::kUnsupported);
 }

@@ -72,7 +72,12 @@ Mapping FromHttpStatus(int status, std::string_view bucket, std::string_view key
     case 400:
       return {ErrorCode::kInvalidArgument, "the server rejected the request as invalid"};
     case 403:
-      return FromS3Code("AccessDenied", bucket, key);
+      // Only a bodiless answer gets here (a HEAD's): it cannot say whether
+      // the key, the secret or the permission is what is wrong.
+      return {ErrorCode::kAccessDenied,
+              "the server refused the request (HTTP 403 without an error body, as HEAD answers "
+              "are): the access key id, the secret key, --region or the clock may be wrong, or "
+              "the credentials may lack permission for this bucket or key"};
     case 404:
       return {ErrorCode::kNotFound,
               "'" + std::string(key) + "' not found in bucket '" + std::string(bucket) + "'"};
