@@ -79,6 +79,13 @@ Result<S3Config> ResolveS3Config(const std::string& bucket, const StoreOptions& 
   Result<Credentials> credentials = ResolveCredentials(options.credentials, env);
   if (!credentials.ok()) return credentials.status();
   config.credentials = std::move(*credentials);
+  if (!options.credentials.anonymous && !options.credentials.file.empty()) {
+    // A mount outlives temporary keys: follow the file as it is rewritten.
+    Result<std::unique_ptr<RefreshingCredentials>> refreshing =
+        RefreshingCredentials::Open(options.credentials.file, options.credentials.profile);
+    if (!refreshing.ok()) return refreshing.status();
+    config.refreshing = std::move(*refreshing);
+  }
   return config;
 }
 

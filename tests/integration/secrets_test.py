@@ -25,6 +25,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import unittest
 import uuid
 
@@ -229,6 +230,34 @@ class SecretsTest(unittest.TestCase):
             text = f.read()
         self.assertIn(b"f19", text)  # the failed read is logged...
         self.assertNotIn(self.right.encode(), text)  # ...without the secret
+
+    def test_a_mount_follows_its_rewritten_credentials_file(self):
+        # Rotation (a Kubernetes secret update, a sidecar renewing STS
+        # keys) rewrites the file while the mount runs: it is read again
+        # within a second, whichever way the keys went.
+        env = env_without_keys()
+        file = credentials_file(os.path.join(self.work, "rotating.credentials"), self.right)
+        mnt = os.path.join(self.work, "mnt-rotating")
+        os.makedirs(mnt)
+        done = self.run_shoal(["mount", f"s3://{self.bucket}/ds", mnt, "--direct",
+                               "--credentials-file", file], env)
+        self.assertEqual(done.returncode, 0, done.stderr)
+
+        def read(name):
+            with open(os.path.join(mnt, name), "rb") as f:
+                return f.read()
+
+        try:
+            self.assertEqual(read("f00"), b"x" * 100)
+            credentials_file(file, self.wrong)
+            time.sleep(1.5)
+            with self.assertRaises(OSError):
+                read("f01")
+            credentials_file(file, self.right)
+            time.sleep(1.5)
+            self.assertEqual(read("f01"), b"x" * 101)
+        finally:
+            unmount(mnt)
 
 
 if __name__ == "__main__":

@@ -8,9 +8,11 @@
 // appendable objects differ (RGW: PUT ?append, OSS: POST ?append).
 #pragma once
 
+#include <memory>
 #include <string>
 
 #include "engine/auth/credentials.h"
+#include "engine/auth/refreshing_credentials.h"
 #include "engine/base/result.h"
 
 namespace shoal {
@@ -29,6 +31,9 @@ struct S3Config {
   S3Dialect dialect = S3Dialect::kRgw;
   bool anonymous = false;  // send unsigned requests (public-read buckets)
   Credentials credentials;
+  // When set (a --credentials-file), requests are signed with what it
+  // holds now instead of `credentials`, so rotated keys are picked up.
+  std::shared_ptr<RefreshingCredentials> refreshing;
 };
 
 struct ParsedEndpoint {

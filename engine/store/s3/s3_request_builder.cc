@@ -83,8 +83,12 @@ HttpRequest S3RequestBuilder::Build(const std::string& method, const std::string
       {"x-amz-content-sha256", payload_hash},
       {"x-amz-date", amz_date},
   };
-  if (!config_.credentials.session_token.empty()) {
-    signed_headers.emplace_back("x-amz-security-token", config_.credentials.session_token);
+  // A refreshed copy lives as long as this request is being signed.
+  const std::shared_ptr<const Credentials> refreshed =
+      config_.refreshing ? config_.refreshing->Current() : nullptr;
+  const Credentials& credentials = refreshed ? *refreshed : config_.credentials;
+  if (!credentials.session_token.empty()) {
+    signed_headers.emplace_back("x-amz-security-token", credentials.session_token);
   }
   for (auto& header : extra_headers) {
     if (header.first.rfind("x-amz-", 0) == 0) {
@@ -96,8 +100,8 @@ HttpRequest S3RequestBuilder::Build(const std::string& method, const std::string
   if (!config_.anonymous) {
     SigV4Request to_sign{method, path, std::move(query), signed_headers, payload_hash};
     SigV4Signature signature =
-        SignV4(to_sign, SigV4Scope{amz_date, config_.region, "s3"},
-               config_.credentials.access_key_id, config_.credentials.secret_access_key.Reveal());
+        SignV4(to_sign, SigV4Scope{amz_date, config_.region, "s3"}, credentials.access_key_id,
+               credentials.secret_access_key.Reveal());
     request.headers.emplace_back("Authorization", std::move(signature.authorization));
   }
   for (auto& header : signed_headers) request.headers.push_back(std::move(header));

@@ -1,0 +1,85 @@
+#include "engine/auth/refreshing_credentials.h"
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <utility>
+
+namespace shoal {
+namespace {
+
+bool SameFile(const struct stat& a, const struct stat& b) {
+  return a.st_dev == b.st_dev && a.st_ino == b.st_ino && a.st_size == b.st_size &&
+         a.st_mtim.tv_sec == b.st_mtim.tv_sec && a.st_mtim.tv_nsec == b.st_mtim.tv_nsec;
+}
+
+Status StatFailure(const std::string& path, int error) {
+  if (error == ENOENT) {
+    return Status(ErrorCode::kNotFound, "credentials file " + path + " does not exist");
+  }
+  return Status(ErrorCode::kIoError, "credentials file " + path + ": " + std::strerror(error));
+}
+
+}  // namespace
+
+Result<std::unique_ptr<RefreshingCredentials>> RefreshingCredentials::Open(
+    std::string path, std::string profile, Clock::duration check_every) {
+  // A daemon changes its directory to "/": keep a relative path meaning
+  // what it meant when the command was given.
+  std::error_code ignored;
+  std::filesystem::path absolute = std::filesystem::absolute(path, ignored);
+  if (!absolute.empty()) path = absolute.string();
+  std::unique_ptr<RefreshingCredentials> source(
+      new RefreshingCredentials(std::move(path), std::move(profile), check_every));
+  std::lock_guard lock(source->mu_);
+  source->Reload();
+  if (!source->current_) return source->last_error_;
+  return source;
+}
+
+std::shared_ptr<const Credentials> RefreshingCredentials::Current() {
+  std::lock_guard lock(mu_);
+  const Clock::time_point now = Clock::now();
+  if (now - checked_ >= check_every_) {
+    checked_ = now;
+    struct stat now_identity {};
+    if (::stat(path_.c_str(), &now_identity) != 0) {
+      const Status failed = StatFailure(path_, errno);
+      last_error_ = Status(failed.code(),
+                           failed.message() + "; still signing with the credentials read before");
+    } else if (!SameFile(now_identity, identity_)) {
+      Reload();
+    } else {
+      last_error_ = Status::Ok();  // the file of the credentials in use, as it was
+    }
+  }
+  return current_;
+}
+
+Status RefreshingCredentials::last_error() {
+  std::lock_guard lock(mu_);
+  return last_error_;
+}
+
+void RefreshingCredentials::Reload() {
+  struct stat before {};
+  if (::stat(path_.c_str(), &before) != 0) {
+    last_error_ = StatFailure(path_, errno);
+    return;
+  }
+  Result<Credentials> read = CredentialsFromFile(path_, profile_);
+  if (!read.ok()) {
+    last_error_ = read.status();
+    if (current_) {
+      last_error_ =
+          Status(read.status().code(),
+                 read.status().message() + "; still signing with the credentials read before");
+    }
+    return;
+  }
+  current_ = std::make_shared<const Credentials>(std::move(*read));
+  identity_ = before;
+  last_error_ = Status::Ok();
+}
+
+}  // namespace shoal
