@@ -160,6 +160,7 @@ TEST(S3Errors, TypedAndActionable) {
       {403, "AccessDenied", ErrorCode::kAccessDenied, "permission"},
       {403, "InvalidAccessKeyId", ErrorCode::kInvalidAccessKeyId, "AWS_ACCESS_KEY_ID"},
       {403, "SignatureDoesNotMatch", ErrorCode::kSignatureDoesNotMatch, "secret key"},
+      {400, "ExpiredToken", ErrorCode::kAccessDenied, "--credentials-file"},
       {412, "PreconditionFailed", ErrorCode::kPreconditionFailed, "changed"},
       {416, "InvalidRange", ErrorCode::kInvalidRange, "range"},
       {503, "SlowDown", ErrorCode::kSlowDown, "slow down"},

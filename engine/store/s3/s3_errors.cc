@@ -36,6 +36,11 @@ Mapping FromS3Code(std::string_view code, std::string_view bucket, std::string_v
             "the server rejected the request signature; check the secret key, the --region, and "
             "the system clock"};
   }
+  if (code == "ExpiredToken" || code == "InvalidToken" || code == "TokenRefreshRequired") {
+    return {ErrorCode::kAccessDenied,
+            "the session token has expired or is not valid; renew the temporary credentials "
+            "(a running command follows a rewritten --credentials-file, not the environment)"};
+  }
   if (code == "RequestTimeTooSkewed") {
     return {ErrorCode::kSignatureDoesNotMatch, "the system clock is too far from the server's"};
   }
