@@ -21,10 +21,8 @@ the spool, and `shoal recover` puts them in the bucket exactly once.
 import concurrent.futures
 import hashlib
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 import unittest
 import urllib.request
@@ -37,7 +35,7 @@ STORE_FLAGS = ["--timeout-ms", "3000", "--connect-timeout-ms", "1000", "--max-at
 
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
-from rgw_python import RGW, needs_mounts, new_bucket, s3_client, shoal_env, unmount  # noqa: E402
+from rgw_python import RGW, bucket_fixture, needs_mounts, unmount  # noqa: E402
 
 
 def body(i, size):
@@ -85,10 +83,7 @@ class Proxy:
 class FaultTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.s3 = s3_client()
-        cls.bucket = new_bucket(cls.s3, "fault")
-        cls.work = tempfile.mkdtemp(prefix="shoal-fault-")
-        cls.env = shoal_env(with_endpoint=False)
+        bucket_fixture(cls, "fault", with_endpoint=False)
         # 60 small files and one of three 8 MiB parts, straight to RGW.
         cls.files = {f"small-{i:04d}.bin": body(i, 1000 + 997 * i) for i in range(60)}
         cls.files["large.bin"] = body(999, (20 << 20) + 12345)
@@ -102,7 +97,6 @@ class FaultTest(unittest.TestCase):
     @classmethod
     def tearDownClass(cls):
         cls.proxy.stop()
-        shutil.rmtree(cls.work, ignore_errors=True)
 
     @classmethod
     def run_shoal(cls, *args, check=True, timeout=180):

@@ -34,7 +34,7 @@ SHOAL = sys.argv[1] if len(sys.argv) > 1 else "shoal"
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
 from listing_server import ListingServer  # noqa: E402
-from rgw_python import needs_mounts, new_bucket, s3_client, shoal_env, unmount  # noqa: E402
+from rgw_python import bucket_fixture, needs_mounts, shoal_env, unmount  # noqa: E402
 
 # Keys the policy skips: they could alias or escape.
 SKIPPED = ["../../etc/passwd", "a/./b", "a/../b", ".", ".."]
@@ -86,10 +86,7 @@ def walk(top):
 class HostileKeysReadTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.s3 = s3_client()
-        cls.bucket = new_bucket(cls.s3, "hostile")
-        cls.work = tempfile.mkdtemp(prefix="shoal-hostile-")
-        cls.env = shoal_env()
+        bucket_fixture(cls, "hostile")
         cls.mnt = os.path.join(cls.work, "mnt")
         cls.outside_before = outside_targets(cls.mnt)
         cls.passwd_before = sha_of("/etc/passwd")
@@ -104,7 +101,6 @@ class HostileKeysReadTest(unittest.TestCase):
     @classmethod
     def tearDownClass(cls):
         unmount(cls.mnt)
-        shutil.rmtree(cls.work, ignore_errors=True)
 
     @classmethod
     def shoal(cls, *args, check=True):
@@ -229,10 +225,7 @@ class HostileServerKeysTest(unittest.TestCase):
 class HostileNamesWriteTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.s3 = s3_client()
-        cls.bucket = new_bucket(cls.s3, "hostile-write")
-        cls.work = tempfile.mkdtemp(prefix="shoal-hostile-write-")
-        cls.env = shoal_env()
+        bucket_fixture(cls, "hostile-write")
         cls.src = os.path.join(cls.work, "src")
         os.makedirs(cls.src)
         with open(os.path.join(cls.src, "ok.txt"), "wb") as f:
@@ -240,10 +233,6 @@ class HostileNamesWriteTest(unittest.TestCase):
         # Hostile keys already under the write mount's prefix.
         for key in ("w/../escape", "w//double", "w/./dot", "w/ok-before"):
             cls.s3.put_object(Bucket=cls.bucket, Key=key, Body=b"x")
-
-    @classmethod
-    def tearDownClass(cls):
-        shutil.rmtree(cls.work, ignore_errors=True)
 
     def shoal(self, *args):
         return subprocess.run([SHOAL, *args], env=self.env, capture_output=True, text=True,

@@ -21,10 +21,8 @@ CI runs as root with /dev/fuse; elsewhere the test skips.
 """
 import os
 import re
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 import unittest
 import uuid
@@ -35,7 +33,7 @@ COMMANDS = ["ls", "stat", "cat", "put", "generate", "index", "inspect", "diff", 
             "mount", "stats", "refresh", "prefetch", "ingest", "recover"]
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
-from rgw_python import RGW, needs_mounts, new_bucket, s3_client, unmount  # noqa: E402
+from rgw_python import RGW, bucket_fixture, needs_mounts, unmount  # noqa: E402
 
 
 def env_without_keys(**extra):
@@ -128,17 +126,11 @@ def every_cmdline():
 class SecretsTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.s3 = s3_client()
-        cls.bucket = new_bucket(cls.s3, "secrets")
-        cls.work = tempfile.mkdtemp(prefix="shoal-secrets-")
+        bucket_fixture(cls, "secrets")
         for i in range(20):
             cls.s3.put_object(Bucket=cls.bucket, Key=f"ds/f{i:02d}", Body=b"x" * (100 + i))
         cls.right = RGW["SHOAL_TEST_S3_SECRET_KEY"]
         cls.wrong = "WrongSecret-" + uuid.uuid4().hex + "-DoNotPrint"
-
-    @classmethod
-    def tearDownClass(cls):
-        shutil.rmtree(cls.work, ignore_errors=True)
 
     def run_shoal(self, args, env, binary=SHOAL):
         return subprocess.run([binary, *args], env=env, capture_output=True, timeout=120)

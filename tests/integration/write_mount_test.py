@@ -15,11 +15,9 @@ CI runs as root with /dev/fuse; elsewhere the test skips.
 import errno
 import hashlib
 import os
-import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import textwrap
 import time
 import unittest
@@ -29,7 +27,7 @@ PART = 5 << 20  # RGW's smallest part for all but the last
 
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
-from rgw_python import needs_mounts, new_bucket, s3_client, shoal_env, unmount  # noqa: E402
+from rgw_python import bucket_fixture, needs_mounts, unmount  # noqa: E402
 
 
 def sha(data):
@@ -45,14 +43,7 @@ def pattern(size, seed):
 class WriteMountTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.s3 = s3_client()
-        cls.bucket = new_bucket(cls.s3, "write")
-        cls.work = tempfile.mkdtemp(prefix="shoal-write-")
-        cls.env = shoal_env()
-
-    @classmethod
-    def tearDownClass(cls):
-        shutil.rmtree(cls.work, ignore_errors=True)
+        bucket_fixture(cls, "write")
 
     def setUp(self):
         self.prefix = self.id().split(".")[-1] + "/"

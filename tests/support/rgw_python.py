@@ -4,10 +4,14 @@ writes it directly (never through shoal), and the environment shoal runs in.
 The tests import it with tests/support on sys.path; SHOAL_TEST_RGW_DIR is
 set by ctest (the rgw fixture). A test class decorated with `needs_mounts`
 skips without the RGW, root or /dev/fuse; one decorated with `needs_fuse`
-(mounts of file:// buckets) only without root or /dev/fuse.
+(mounts of file:// buckets) only without root or /dev/fuse. A class's
+setUpClass gets its client, bucket, work dir and environment from
+`bucket_fixture`.
 """
 import os
+import shutil
 import subprocess
+import tempfile
 import time
 import unittest
 import uuid
@@ -63,6 +67,18 @@ def shoal_env(with_endpoint=True):
     if with_endpoint:
         env["AWS_ENDPOINT_URL"] = RGW["SHOAL_TEST_S3_ENDPOINT"]
     return env
+
+
+def bucket_fixture(cls, name, with_endpoint=True):
+    """Sets up a test class's cls.s3 (boto3 client), cls.bucket (a fresh
+    bucket NAME-xxxxxxxxxxxx), cls.work (a temporary dir shoal-NAME-...) and
+    cls.env (shoal_env), and registers removing cls.work as a class clean-up,
+    which runs after tearDownClass. For setUpClass."""
+    cls.s3 = s3_client()
+    cls.bucket = new_bucket(cls.s3, name)
+    cls.work = tempfile.mkdtemp(prefix=f"shoal-{name}-")
+    cls.addClassCleanup(shutil.rmtree, cls.work, ignore_errors=True)
+    cls.env = shoal_env(with_endpoint)
 
 
 def mounted(mnt):
