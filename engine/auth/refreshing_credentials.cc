@@ -32,6 +32,7 @@ Result<std::unique_ptr<RefreshingCredentials>> RefreshingCredentials::Open(
   std::unique_ptr<RefreshingCredentials> source(
       new RefreshingCredentials(std::move(path), std::move(profile), check_every));
   std::lock_guard lock(source->mu_);
+  source->checked_ = Clock::now();  // this read is the first look
   source->Reload();
   if (!source->current_) return source->last_error_;
   return source;

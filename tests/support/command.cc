@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
+#include <string_view>
 
 namespace shoal::testing {
 namespace {
@@ -38,15 +39,30 @@ CommandResult RunCommand(const std::string& command, const std::vector<std::stri
   char err_path[] = "/tmp/shoal-cmd-err-XXXXXX";
   int out_fd = ::mkstemp(out_path);
   int err_fd = ::mkstemp(err_path);
-  std::string line;
-  for (const std::string& e : env) line += "export " + ShellQuote(e) + "; ";
-  line += command;
+  // The variables go in the child's environment, never on its command
+  // line: they carry the test server's secret, and secrets_test.py checks
+  // that no process's /proc/PID/cmdline holds it. Built before fork, so
+  // the child only calls async-signal-safe functions.
+  std::vector<std::string> variables = env;
+  for (char** e = environ; *e != nullptr; ++e) {
+    const std::string_view inherited(*e);
+    const std::string_view name = inherited.substr(0, inherited.find('=') + 1);
+    bool overridden = false;
+    for (const std::string& v : env) overridden |= v.compare(0, name.size(), name) == 0;
+    if (!overridden) variables.emplace_back(inherited);
+  }
+  std::vector<char*> envp;
+  envp.reserve(variables.size() + 1);
+  for (std::string& v : variables) envp.push_back(v.data());
+  envp.push_back(nullptr);
+  std::string shell = "sh", dash_c = "-c", line = command;
+  char* argv[] = {shell.data(), dash_c.data(), line.data(), nullptr};
   CommandResult result;
   const pid_t pid = ::fork();
   if (pid == 0) {
     ::dup2(out_fd, STDOUT_FILENO);
     ::dup2(err_fd, STDERR_FILENO);
-    ::execl("/bin/sh", "sh", "-c", line.c_str(), static_cast<char*>(nullptr));
+    ::execve("/bin/sh", argv, envp.data());
     ::_exit(127);
   }
   int status = 0;
