@@ -332,7 +332,7 @@ Result<ListUploadsPage> FileStore::ListUploadsSync(const ListUploadsRequest& req
   while (dirent* e = ::readdir(d.get())) {
     std::string id = e->d_name;
     if (id == "." || id == "..") continue;
-    Result<std::string> key = ReadSmallFile(base + "/" + id + "/key");
+    Result<std::string> key = ReadSmallFile(JoinPath(base, id) + "/key");
     if (!key.ok() || key->rfind(request.prefix, 0) != 0) continue;
     if (std::make_pair(*key, id) <= std::make_pair(request.key_marker, request.upload_id_marker)) {
       continue;
