@@ -10,14 +10,11 @@ PathInodes::PathInodes() {
 uint64_t PathInodes::Remember(const std::string& path, uint64_t n) {
   std::lock_guard lock(mu_);
   auto it = paths_.find(path);
-  uint64_t ino;
   if (it == paths_.end()) {
-    ino = next_++;
-    paths_[path] = ino;
-    nodes_[ino] = Node{path, 0, false};
-  } else {
-    ino = it->second;
+    it = paths_.emplace(path, next_++).first;
+    nodes_[it->second] = Node{path, 0, false};
   }
+  const uint64_t ino = it->second;
   if (ino != 1) nodes_[ino].lookups += n;
   return ino;
 }

@@ -42,6 +42,8 @@ class ReadOnlyMount {
   // anything is mounted.
   static Result<std::unique_ptr<ReadOnlyMount>> Start(ReadOnlyMountConfig config, LogSink& log);
   ~ReadOnlyMount();
+  ReadOnlyMount(const ReadOnlyMount&) = delete;
+  ReadOnlyMount& operator=(const ReadOnlyMount&) = delete;
 
   // Serves until unmounted or signalled.
   Status Run();

@@ -33,7 +33,7 @@ bool SnapshotTable::Resolve(uint64_t ino, std::shared_ptr<const Snapshot>* snaps
     *entry = Manifest::kRoot;
     return true;
   }
-  const uint32_t low = static_cast<uint32_t>(ino & 0xFFFFFFFFu);
+  const auto low = static_cast<uint32_t>(ino & 0xFFFFFFFFu);
   if (low == 0) return false;
   auto it = loaded_.find(static_cast<uint32_t>(ino >> 32));
   if (it == loaded_.end() || low - 1 >= it->second->manifest->entry_count()) return false;
@@ -78,7 +78,7 @@ void SnapshotTable::DropUnreferencedLocked() {
   for (auto it = loaded_.begin(); it != loaded_.end();) {
     const uint32_t generation = it->first;
     const bool referenced =
-        generation == current_->generation || referenced_inodes_.count(generation) != 0;
+        generation == current_->generation || referenced_inodes_.contains(generation);
     // Open file handles keep their own shared_ptr to the snapshot.
     it = referenced ? std::next(it) : loaded_.erase(it);
   }

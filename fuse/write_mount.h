@@ -36,6 +36,8 @@ class WriteMount {
   // recovered.
   static Result<std::unique_ptr<WriteMount>> Start(WriteMountConfig config, LogSink& log);
   ~WriteMount();
+  WriteMount(const WriteMount&) = delete;
+  WriteMount& operator=(const WriteMount&) = delete;
   Status Run();
 
  private:

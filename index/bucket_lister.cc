@@ -30,6 +30,7 @@ class ParallelLister {
     if (!seeded.ok()) return seeded;
     const int threads = std::max(1, options_.concurrency);
     std::vector<std::thread> workers;
+    workers.reserve(static_cast<size_t>(threads));
     for (int i = 0; i < threads; ++i) workers.emplace_back([this] { Work(); });
     for (auto& w : workers) w.join();
     return error_;

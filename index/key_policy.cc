@@ -37,7 +37,7 @@ std::string CleanSegment(std::string_view segment, bool* control, bool* invalid)
   std::string out;
   out.reserve(segment.size());
   for (size_t i = 0; i < segment.size();) {
-    unsigned char c = static_cast<unsigned char>(segment[i]);
+    const auto c = static_cast<unsigned char>(segment[i]);
     if (c < 0x20 || c == 0x7F) {
       *control = true;
       AppendEscaped(out, c);
@@ -101,7 +101,7 @@ bool KeyIssueSkips(KeyIssue issue) {
 }
 
 void KeyReport::Add(KeyIssue issue, std::string_view original_key) {
-  const size_t i = static_cast<size_t>(issue);
+  const auto i = static_cast<size_t>(issue);
   ++counts_[i];
   if (samples_[i].size() < kMaxSamples) {
     // Samples are shown to people: escape anything unprintable.

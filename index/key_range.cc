@@ -9,27 +9,32 @@ constexpr int kHighest = 0x7F;  // above '~'
 }  // namespace
 
 std::optional<std::string> KeyBetween(std::string_view low, std::string_view high) {
-  size_t i = 0;
-  while (i < low.size() && i < high.size() && low[i] == high[i]) ++i;
-  if (!high.empty() && i == high.size()) return std::nullopt;  // high <= low
-  const int lo = i < low.size() ? static_cast<unsigned char>(low[i]) : kLowest - 1;
-  const int hi = high.empty() ? kHighest : static_cast<unsigned char>(high[i]);
-  if (lo >= hi) return std::nullopt;
-  const int mid = (lo + hi) / 2;
-  if (mid > lo && mid >= 0x21 && mid <= 0x7E) {
-    return std::string(low.substr(0, i)) + static_cast<char>(mid);
+  std::string key;  // the bytes of low kept so far
+  while (true) {
+    size_t i = 0;
+    while (i < low.size() && i < high.size() && low[i] == high[i]) ++i;
+    if (!high.empty() && i == high.size()) return std::nullopt;  // high <= low
+    const int lo = i < low.size() ? static_cast<unsigned char>(low[i]) : kLowest - 1;
+    const int hi = high.empty() ? kHighest : static_cast<unsigned char>(high[i]);
+    if (lo >= hi) return std::nullopt;
+    const int mid = (lo + hi) / 2;
+    if (mid > lo && mid >= 0x21 && mid <= 0x7E) {
+      key.append(low.substr(0, i));
+      key.push_back(static_cast<char>(mid));
+      return key;
+    }
+    if (i >= low.size()) return std::nullopt;
+    // No room at this position: keep low's byte and go one deeper, unbounded.
+    key.append(low.substr(0, i + 1));
+    low.remove_prefix(i + 1);
+    high = {};
   }
-  if (i >= low.size()) return std::nullopt;
-  // No room at this position: keep low's byte and go one deeper, unbounded.
-  std::optional<std::string> rest = KeyBetween(low.substr(i + 1), "");
-  if (!rest) return std::nullopt;
-  return std::string(low.substr(0, i + 1)) + *rest;
 }
 
 std::string PrefixEnd(std::string_view prefix) {
   std::string end(prefix);
   while (!end.empty()) {
-    unsigned char last = static_cast<unsigned char>(end.back());
+    const auto last = static_cast<unsigned char>(end.back());
     if (last < 0xFF) {
       end.back() = static_cast<char>(last + 1);
       return end;

@@ -17,8 +17,8 @@ constexpr size_t kMaxPath = UINT16_MAX;
 int ComparePaths(std::string_view a, std::string_view b) {
   const size_t n = std::min(a.size(), b.size());
   for (size_t i = 0; i < n; ++i) {
-    unsigned char x = static_cast<unsigned char>(a[i]);
-    unsigned char y = static_cast<unsigned char>(b[i]);
+    const auto x = static_cast<unsigned char>(a[i]);
+    const auto y = static_cast<unsigned char>(b[i]);
     if (x == y) continue;
     if (x == '/') return -1;
     if (y == '/') return 1;
@@ -111,9 +111,9 @@ ManifestPayload ManifestBuilder::Finish() {
   nodes[0].is_dir = true;
   std::string names;
   struct Level {
-    uint32_t node;
+    uint32_t node = 0;
     std::string_view name;
-    uint32_t last_child;
+    uint32_t last_child = kNoRecord;
   };
   std::vector<Level> stack = {{0, "", kNoRecord}};
   auto node_name = [&](uint32_t id) {
@@ -192,7 +192,7 @@ ManifestPayload ManifestBuilder::Finish() {
   Release(order);
 
   // 3. Children of each directory, sorted by final name; duplicates dropped.
-  const uint32_t n = static_cast<uint32_t>(nodes.size());
+  const auto n = static_cast<uint32_t>(nodes.size());
   std::vector<uint32_t> child_start(n + 1, 0);
   for (uint32_t i = 1; i < n; ++i) ++child_start[nodes[i].parent + 1];
   std::partial_sum(child_start.begin(), child_start.end(), child_start.begin());
@@ -251,7 +251,7 @@ ManifestPayload ManifestBuilder::Finish() {
   }
 
   // 6. The side tables need original keys, the only use of paths_ left.
-  const uint32_t count = static_cast<uint32_t>(layout.size());
+  const auto count = static_cast<uint32_t>(layout.size());
   std::vector<std::pair<uint32_t, std::string>> key_overrides, etag_overrides;
   uint64_t names_total = 0;
   for (uint32_t i = 0; i < count; ++i) {

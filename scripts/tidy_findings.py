@@ -17,16 +17,27 @@ import re
 import sys
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
+START = re.compile(r"^/[^:]+:\d+:\d+: (?:error|warning): ")
 FINDING = re.compile(r"^(?P<path>/[^:]+):(?P<line>\d+):(?P<col>\d+): "
                      r"(?:error|warning): (?P<message>.*) \[(?P<checks>[^\]]+)\]$")
 
 
 def findings(stream, root):
     found = {}
+    partial = None  # a message that goes on over several lines, so far
     for raw in stream:
         line = ANSI.sub("", raw.rstrip("\n"))
+        # Some messages span lines (the analyzer's padding check lists the
+        # fields one a line); the [check] closes the last one. Join them.
+        if partial is not None and not START.match(line):
+            line = partial + " " + line.strip()
+        partial = None
         match = FINDING.match(line)
-        if not match or not match["path"].startswith(root + "/"):
+        if not match:
+            if START.match(line):
+                partial = line.rstrip()
+            continue
+        if not match["path"].startswith(root + "/"):
             continue
         check = match["checks"].split(",")[0]
         key = "\t".join((match["path"][len(root) + 1:], check, match["message"]))

@@ -1,10 +1,14 @@
 // The `shoal` command: a thin dispatcher over the subcommands in cli/.
 #include <CLI/CLI.hpp>
+#include <cstdio>
+#include <exception>
 
 #include "tools/cli/commands.h"
 #include "tools/cli/store_flags.h"
 
-int main(int argc, char** argv) {
+namespace {
+
+int Run(int argc, char** argv) {
   CLI::App app{"shoal: a streaming volume for datasets of many small objects"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "shoal 0.1.0");
@@ -28,4 +32,15 @@ int main(int argc, char** argv) {
     return code == 0 ? shoal::cli::kExitOk : shoal::cli::kExitUsage;
   }
   return exit_code;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return Run(argc, argv);
+  } catch (const std::exception& e) {  // out of memory or threads, say
+    std::fprintf(stderr, "shoal: %s\n", e.what());
+    return shoal::cli::kExitFailed;
+  }
 }

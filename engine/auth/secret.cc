@@ -13,7 +13,7 @@ namespace shoal {
 namespace {
 
 size_t PageRounded(size_t size) {
-  const size_t page = static_cast<size_t>(::sysconf(_SC_PAGESIZE));
+  const auto page = static_cast<size_t>(::sysconf(_SC_PAGESIZE));
   return (size + page - 1) / page * page;
 }
 

@@ -5,7 +5,7 @@
 namespace shoal {
 
 std::string FormatUtc(int64_t unix_seconds, const char* strftime_format) {
-  const std::time_t t = static_cast<std::time_t>(unix_seconds);
+  const auto t = static_cast<std::time_t>(unix_seconds);
   std::tm tm{};
   gmtime_r(&t, &tm);
   char buffer[64];

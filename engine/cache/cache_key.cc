@@ -24,7 +24,7 @@ int HexDigit(char c) {
 
 std::string IdentityBytes(const CacheIdentity& id) {
   std::string out;
-  out.reserve(kIdentityTag.size() + 8 * 6 + 1 + id.cache_namespace.size() + id.key.size() +
+  out.reserve(kIdentityTag.size() + size_t{8} * 6 + 1 + id.cache_namespace.size() + id.key.size() +
               id.etag.size());
   AppendField(out, kIdentityTag);
   AppendField(out, id.cache_namespace);

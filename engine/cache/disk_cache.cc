@@ -76,12 +76,12 @@ void DiskCache::Lookup(const CacheIdentity& id, LookupCallback done) {
       [this, alive = std::weak_ptr<int>(alive_), key, generation = seen->generation,
        identity = std::move(identity), done = std::move(done)](Result<std::string> file) mutable {
         if (alive.expired()) return done(std::nullopt);
-        OnRead(key, generation, identity, std::move(file), std::move(done));
+        OnRead(key, generation, identity, std::move(file), done);
       });
 }
 
 void DiskCache::OnRead(const CacheKey& key, uint64_t generation, const std::string& identity,
-                       Result<std::string> file, LookupCallback done) {
+                       Result<std::string> file, const LookupCallback& done) {
   if (!file.ok() && file.status().code() == ErrorCode::kNotFound) {
     lru_.Remove(key, generation);  // deleted behind our back
   } else if (!file.ok() && file.status().code() != ErrorCode::kCorrupt) {
@@ -108,7 +108,7 @@ void DiskCache::Insert(const CacheIdentity& id, std::shared_ptr<const std::strin
                        uint64_t object_size) {
   const std::string identity = IdentityBytes(id);
   const CacheKey key = CacheKey::Of(identity);
-  if (lru_.Contains(key) || busy_.count(key) != 0) return;
+  if (lru_.Contains(key) || busy_.contains(key)) return;
   const uint64_t bytes = kCacheEntryHeaderSize + data->size();
   if (!Admits(data->size()) || pending_writes_ >= options_.max_pending_writes ||
       pending_bytes_ + bytes > options_.max_pending_bytes) {

@@ -96,7 +96,7 @@ class DiskCache {
   DiskCache(EventLoop& loop, DiskCacheOptions options, std::shared_ptr<const CacheDir> dir);
 
   void OnRead(const CacheKey& key, uint64_t generation, const std::string& identity,
-              Result<std::string> file, LookupCallback done);
+              Result<std::string> file, const LookupCallback& done);
   void OnWritten(const CacheKey& key, uint64_t bytes, int rc);
   // Drops an indexed entry's file; the key stays busy until it is gone.
   void Delete(const CacheKey& key);

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <charconv>
-#include <cstring>
 #include <string>
 
 namespace shoal {
@@ -88,7 +87,9 @@ CurlExchange::CurlExchange(CURL* easy, HttpRequest request, const TransportOptio
   for (const auto& [name, value] : request_.headers) {
     has_content_type = has_content_type || HeaderNameEquals(name, "content-type");
     if (HeaderNameEquals(name, "range")) reserve_limit_ = RangeLength(value);
-    std::string line = value.empty() ? name + ";" : name + ": " + value;
+    std::string line = name;
+    line += value.empty() ? ";" : ": ";
+    line += value;
     header_list_ = curl_slist_append(header_list_, line.c_str());
   }
   // No "Expect: 100-continue" round trip, and no form content type on POST.
@@ -144,7 +145,7 @@ size_t CurlExchange::OnHeader(char* data, size_t size, size_t count, void* self)
 size_t CurlExchange::OnUpload(char* buffer, size_t size, size_t count, void* self) {
   auto* ex = static_cast<CurlExchange*>(self);
   size_t n = std::min(size * count, ex->request_.body.size() - ex->upload_offset_);
-  std::memcpy(buffer, ex->request_.body.data() + ex->upload_offset_, n);
+  ex->request_.body.copy(buffer, n, ex->upload_offset_);
   ex->upload_offset_ += n;
   return n;
 }

@@ -22,7 +22,7 @@ void RetryingTransport::Submit(HttpRequest request, HttpCallback done) {
   Run(std::make_shared<Attempt>(Attempt{std::move(request), std::move(done), 1}));
 }
 
-void RetryingTransport::Run(std::shared_ptr<Attempt> attempt) {
+void RetryingTransport::Run(const std::shared_ptr<Attempt>& attempt) {
   HttpRequest copy = attempt->request;
   inner_.Submit(std::move(copy), [this, attempt](Result<HttpResponse> outcome) {
     if (!IsRetryable(outcome)) {

@@ -39,7 +39,7 @@ class RetryingTransport final : public HttpTransport {
 
  private:
   struct Attempt;
-  void Run(std::shared_ptr<Attempt> attempt);
+  void Run(const std::shared_ptr<Attempt>& attempt);
   double NextUnitRandom();
 
   HttpTransport& inner_;

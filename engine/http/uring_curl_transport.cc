@@ -5,11 +5,18 @@
 #include <algorithm>
 
 namespace shoal {
+namespace {
+
+// libcurl's global initialisation must come before its first handle.
+CURLM* NewMultiHandle() {
+  EnsureCurlInitialised();
+  return curl_multi_init();
+}
+
+}  // namespace
 
 UringCurlTransport::UringCurlTransport(EventLoop& loop, UringTransportOptions options)
-    : loop_(loop), options_(std::move(options)) {
-  EnsureCurlInitialised();
-  multi_ = curl_multi_init();
+    : loop_(loop), options_(std::move(options)), multi_(NewMultiHandle()) {
   curl_multi_setopt(multi_, CURLMOPT_SOCKETFUNCTION, &UringCurlTransport::OnSocket);
   curl_multi_setopt(multi_, CURLMOPT_SOCKETDATA, this);
   curl_multi_setopt(multi_, CURLMOPT_TIMERFUNCTION, &UringCurlTransport::OnTimer);

@@ -187,8 +187,8 @@ void ReadEngine::ReadDirect(const FileRef& file, uint64_t offset, uint64_t lengt
 }
 
 void ReadEngine::Gather(const FileRef& file, uint64_t offset, uint64_t length, ReadCallback done) {
-  const uint32_t first = static_cast<uint32_t>(offset / options_.part_size);
-  const uint32_t last = static_cast<uint32_t>((offset + length - 1) / options_.part_size);
+  const auto first = static_cast<uint32_t>(offset / options_.part_size);
+  const auto last = static_cast<uint32_t>((offset + length - 1) / options_.part_size);
   if (first == last) {
     const uint64_t in_part = offset - static_cast<uint64_t>(first) * options_.part_size;
     WithPart(file, first, [done = std::move(done), in_part, length](const auto& part) {
@@ -206,7 +206,7 @@ void ReadEngine::Gather(const FileRef& file, uint64_t offset, uint64_t length, R
   } else {
     struct Pending {
       std::string buffer;
-      size_t remaining;
+      size_t remaining = 0;
       Status error;
       ReadCallback done;
     };
@@ -240,10 +240,10 @@ void ReadEngine::Gather(const FileRef& file, uint64_t offset, uint64_t length, R
 }
 
 void ReadEngine::ReadAhead(const FileRef& file, uint64_t offset, uint64_t length) {
-  const uint32_t last = static_cast<uint32_t>((offset + length - 1) / options_.part_size);
+  const auto last = static_cast<uint32_t>((offset + length - 1) / options_.part_size);
   const uint32_t ahead = readahead_.OnRead(file.entry, offset, length, options_.part_size);
   for (uint32_t p = last + 1; p <= last + ahead && PartBytes(file, p) > 0; ++p) {
-    if (parts_.count(KeyOf(file, p)) == 0 && !Fetch(file, p, /*prefetch=*/true)) break;
+    if (!parts_.contains(KeyOf(file, p)) && !Fetch(file, p, /*prefetch=*/true)) break;
   }
 }
 
@@ -436,7 +436,7 @@ void ReadEngine::PrefetchNext(PrefetchStream& stream) {
     std::vector<uint32_t> next = catalog_->NextFiles(stream.frontier, 1);
     if (next.empty()) return;  // the end of the directory
     FileRef file;
-    if (parts_.count(PartKey{generation_id_, next[0], 0}) != 0 || Consumed(next[0]) ||
+    if (parts_.contains(PartKey{generation_id_, next[0], 0}) || Consumed(next[0]) ||
         !CurrentFile(next[0], &file) || file.size == 0) {
       stream.frontier = next[0];
       continue;
@@ -462,7 +462,7 @@ void ReadEngine::PumpHintsUnguarded() {
   while (next_hint_ < hints_.size() && hinted_in_flight_ < options_.max_hinted_in_flight) {
     const uint32_t entry = hints_[next_hint_];
     FileRef file;
-    if (parts_.count(PartKey{generation_id_, entry, 0}) != 0 || Consumed(entry) ||
+    if (parts_.contains(PartKey{generation_id_, entry, 0}) || Consumed(entry) ||
         !CurrentFile(entry, &file) || file.size == 0) {
       ++next_hint_;
       continue;

@@ -9,7 +9,7 @@ double LatencyHistogram::UpperBoundSeconds(size_t k) {
 }
 
 void LatencyHistogram::Record(std::chrono::nanoseconds duration) {
-  const uint64_t nanos = static_cast<uint64_t>(std::max<int64_t>(0, duration.count()));
+  const auto nanos = static_cast<uint64_t>(std::max<int64_t>(0, duration.count()));
   const uint64_t micros = (nanos + 999) / 1000;
   // The smallest k with micros <= 2^k.
   size_t k = micros <= 1 ? 0 : static_cast<size_t>(std::bit_width(micros - 1));
@@ -33,7 +33,7 @@ double LatencyHistogram::Snapshot::Quantile(double q) const {
   const double rank = q * static_cast<double>(count);
   double below = 0;
   for (size_t k = 0; k < kBuckets; ++k) {
-    const double here = static_cast<double>(counts[k]);
+    const auto here = static_cast<double>(counts[k]);
     if (here > 0 && below + here >= rank) {
       const double low = k == 0 ? 0 : UpperBoundSeconds(k - 1);
       const double high = UpperBoundSeconds(k);

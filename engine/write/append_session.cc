@@ -105,14 +105,12 @@ Status FinishSpooledAppend(ObjectAppender& appender, SpoolEntry& entry, uint64_t
   if (!last.ok()) return last.status();
   const AppendProgress progress =
       last->value_or(AppendProgress{record.base_size, 0, 0});  // nothing appended yet
-  uint64_t from;
-  if (current_length >= progress.position &&
-      current_length <= progress.position + progress.pending) {
-    from = progress.spool_offset + (current_length - progress.position);  // what landed is skipped
-  } else {
+  if (current_length < progress.position || current_length > progress.position + progress.pending) {
     return Changed(record.key, current_length, progress.position,
                    progress.position + progress.pending);
   }
+  // What landed is skipped.
+  const uint64_t from = progress.spool_offset + (current_length - progress.position);
   if (from > entry.size()) return Changed(record.key, current_length, progress.position, 0);
   if (from == entry.size()) return Status::Ok();
   Result<uint64_t> length = appender.Append(record.key, current_length, entry.size() - from,

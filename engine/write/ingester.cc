@@ -61,15 +61,16 @@ Status Ingester::AddSource(const std::string& path, const std::string& name) {
                   "source " + path + ": '" + name +
                       "' cannot name its objects (one path segment, no '/' or control characters)");
   }
-  for (const Source& other : sources_) {
-    if (other.id == source.id) {
-      return Status(ErrorCode::kInvalidArgument, "source " + path + " is given twice");
-    }
-    if (other.name == name) {
-      return Status(ErrorCode::kInvalidArgument,
-                    "sources " + other.path + " and " + path + " would both write under '" + name +
-                        "/'; ingest them separately with --name, or rename one");
-    }
+  const auto other = std::find_if(sources_.begin(), sources_.end(), [&](const Source& s) {
+    return s.id == source.id || s.name == name;
+  });
+  if (other != sources_.end() && other->id == source.id) {
+    return Status(ErrorCode::kInvalidArgument, "source " + path + " is given twice");
+  }
+  if (other != sources_.end()) {
+    return Status(ErrorCode::kInvalidArgument,
+                  "sources " + other->path + " and " + path + " would both write under '" + name +
+                      "/'; ingest them separately with --name, or rename one");
   }
   if (path == "-") {
     source.fd = UniqueFd(::dup(STDIN_FILENO));

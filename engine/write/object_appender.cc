@@ -120,7 +120,7 @@ Result<uint64_t> ObjectAppender::AppendByCopy(const std::string& key, uint64_t p
       Await<std::string>([&](auto done) { store_.CreateMultipart(key, done); });
   if (!upload_id.ok()) return upload_id.status();
   std::vector<CompletedPart> parts;
-  auto fail = [&](Status failure) -> Result<uint64_t> {
+  auto fail = [&](const Status& failure) -> Result<uint64_t> {
     (void)Await<Done>([&](auto done) { store_.AbortMultipart(key, *upload_id, done); });
     return failure.WithContext("appending to " + key + " by copy");
   };

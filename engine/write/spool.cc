@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "engine/base/join_path.h"
 #include "engine/loop/uring_file.h"
 #include "engine/loop/wait_on_loop.h"
 #include "engine/write/durable_file.h"
@@ -140,9 +141,10 @@ void Spool::Supersede(const std::string& key, const std::string& newer_id) {
   for (const std::string& id : stale) {
     // The record first, as in Remove; a handle still open on the data file
     // keeps reading it.
-    ::unlink((entries + "/" + id + ".rec").c_str());
-    ::unlink((entries + "/" + id + ".pos").c_str());
-    ::unlink((entries + "/" + id + ".data").c_str());
+    const std::string base = JoinPath(entries, id);
+    ::unlink((base + ".rec").c_str());
+    ::unlink((base + ".pos").c_str());
+    ::unlink((base + ".data").c_str());
   }
 }
 
@@ -172,7 +174,7 @@ Result<std::unique_ptr<Spool>> Spool::Open(EventLoop& loop, SpoolOptions options
     while (dirent* e = ::readdir(d)) names.emplace_back(e->d_name);
     ::closedir(d);
     for (const std::string& name : names) {
-      const std::string path = entries + "/" + name;
+      const std::string path = JoinPath(entries, name);
       if (EndsWith(name, ".tmp")) ::unlink(path.c_str());
       if (EndsWith(name, ".data") || EndsWith(name, ".pos")) {
         const std::string record = path.substr(0, path.rfind('.')) + ".rec";
@@ -224,12 +226,14 @@ Result<Spool::Leftovers> Spool::TakeLeftovers() {
   ::closedir(d);
   std::sort(ids.begin(), ids.end());
   for (const std::string& id : ids) {
-    const std::string base = entries + "/" + id;
+    const std::string base = JoinPath(entries, id);
     Result<std::string> bytes = ReadWholeFile(base + ".rec");
     Result<SpoolRecord> record =
         bytes.ok() ? DecodeSpoolRecord(*bytes) : Result<SpoolRecord>(bytes.status());
     if (!record.ok()) {
-      out.unreadable.push_back(base + ".rec: " + record.status().ToString());
+      std::string what = base + ".rec: ";
+      what += record.status().ToString();
+      out.unreadable.push_back(std::move(what));
       continue;
     }
     Result<UniqueFd> data = OpenData(base + ".data", /*create=*/false);

@@ -94,7 +94,8 @@ TEST(DiskCacheRgw, TheDiskCacheSurvivesARestartAndIsUsed) {
     testing::ObjectList objects;
     for (int i = 0; i < kFiles; ++i) {
       std::string body(static_cast<size_t>(500 + (i * 3571) % 9000), '\0');
-      for (size_t k = 0; k < body.size(); ++k) body[k] = static_cast<char>((k * 7 + i * 13) & 0xFF);
+      for (size_t k = 0; k < body.size(); ++k)
+        body[k] = static_cast<char>((k * 7 + static_cast<size_t>(i) * 13) & 0xFF);
       const std::string key = "cached/part-" + std::to_string(i % 3) + "/obj-" + std::to_string(i);
       bodies[key] = body;
       objects.emplace_back(key, body);

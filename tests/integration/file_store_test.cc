@@ -111,6 +111,7 @@ TEST_F(FileStoreTest, ConcurrentAppendsLandWholeAndInOrder) {
   constexpr int kRecordsEach = 40;
   constexpr size_t kRecord = 4096;
   std::vector<std::thread> threads;
+  threads.reserve(kThreads);
   std::vector<int> conflicts(kThreads, 0);
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
@@ -138,7 +139,7 @@ TEST_F(FileStoreTest, ConcurrentAppendsLandWholeAndInOrder) {
     store_->Get(GetRequest{"race", std::nullopt, ""}, done);
   });
   ASSERT_TRUE(got.ok()) << got.status().ToString();
-  ASSERT_EQ(got->data.size(), kThreads * kRecordsEach * kRecord);
+  ASSERT_EQ(got->data.size(), static_cast<size_t>(kThreads) * kRecordsEach * kRecord);
   std::vector<int> next_record(kThreads, 0);
   for (size_t offset = 0; offset < got->data.size(); offset += kRecord) {
     const std::string record = got->data.substr(offset, kRecord);

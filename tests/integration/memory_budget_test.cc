@@ -80,6 +80,7 @@ TEST(MemoryBudget, ResidentMemoryStaysWithinBudgetPlusOverheadOverTenTimesTheBud
   std::atomic<uint64_t> bytes{0};
   std::atomic<int> failures{0};
   std::vector<std::thread> readers;
+  readers.reserve(8);
   for (int r = 0; r < 8; ++r) {  // one reader per class directory
     readers.emplace_back([&, r] {
       const uint32_t dir = m.FirstChild(Manifest::kRoot) + static_cast<uint32_t>(r);

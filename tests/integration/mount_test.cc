@@ -44,7 +44,8 @@ std::string Key(int i) {
 std::string Body(int i, int version = 0) {
   std::string s(static_cast<size_t>(512 + (i * 7919) % 3500), '\0');
   for (size_t k = 0; k < s.size(); ++k)
-    s[k] = static_cast<char>((k * 131 + static_cast<size_t>(i) * 17 + version * 7) & 0xFF);
+    s[k] = static_cast<char>(
+        (k * 131 + static_cast<size_t>(i) * 17 + static_cast<size_t>(version) * 7) & 0xFF);
   return s;
 }
 
@@ -190,6 +191,7 @@ TEST_F(MountTest, EveryFileReadsBackByteForByte) {
   Mount("--cache-size 8M");
   std::atomic<int> matched{0}, mismatched{0};
   std::vector<std::thread> readers;
+  readers.reserve(8);
   for (int r = 0; r < 8; ++r) {
     readers.emplace_back([&, r] {
       for (int i = r; i < kFiles; i += 8) {
@@ -342,6 +344,7 @@ TEST_F(MountTest, SigtermUnderLoadUnmountsCleanly) {
   std::atomic<bool> stop{false};
   std::atomic<int> reads{0};
   std::vector<std::future<void>> readers;
+  readers.reserve(8);
   for (int r = 0; r < 8; ++r) {
     readers.push_back(std::async(std::launch::async, [&, r] {
       for (int i = r; !stop; i = (i + 8) % kFiles) {
@@ -383,7 +386,9 @@ class SbinHelper {
     std::error_code ec;
     if (created_) fs::remove(kPath, ec);
   }
-  bool usable() const { return fs::exists(kPath); }
+  SbinHelper(const SbinHelper&) = delete;
+  SbinHelper& operator=(const SbinHelper&) = delete;
+  static bool usable() { return fs::exists(kPath); }
 
  private:
   static inline const fs::path kPath = "/sbin/mount.fuse.shoal";
@@ -392,7 +397,7 @@ class SbinHelper {
 
 TEST_F(MountTest, MountTypeFuseShoalAndAnFstabLine) {
   SbinHelper helper;
-  if (!helper.usable()) GTEST_SKIP() << "cannot install /sbin/mount.fuse.shoal";
+  if (!SbinHelper::usable()) GTEST_SKIP() << "cannot install /sbin/mount.fuse.shoal";
   const std::string manifest = (*work_ / "ds.shoal").string();
   testing::CommandResult mounted =
       RunCommand("mount -t fuse.shoal " + ShellQuote(manifest) + " " + ShellQuote(mountpoint_) +
@@ -432,6 +437,7 @@ TEST_F(MountTest, PrefetchHintsAreReadInTheirOrder) {
   Mount("--cache-size 64M");
   // Shuffle a few hundred files and hand the order to the mount.
   std::vector<int> order;
+  order.reserve(400);
   for (int i = 0; i < 400; ++i) order.push_back((i * 7919) % kFiles);
   const fs::path list = *work_ / "order.txt";
   {

@@ -80,6 +80,7 @@ void ReadDataset(Pattern pattern) {
     const uint32_t first_dir = m.FirstChild(Manifest::kRoot);
     const uint32_t dirs = m.ChildCount(Manifest::kRoot);
     std::vector<std::thread> readers;
+    readers.reserve(4);
     for (int r = 0; r < 4; ++r) {
       readers.emplace_back([&, r] {
         if (pattern == Pattern::kWholeDirectories) {
@@ -92,7 +93,7 @@ void ReadDataset(Pattern pattern) {
         // Reader r takes files r, r+4, ... of the round-robin over all
         // directories: every read is in a different directory.
         const uint32_t per_dir = m.ChildCount(first_dir);
-        for (uint32_t k = static_cast<uint32_t>(r); k < per_dir * dirs; k += 4) {
+        for (auto k = static_cast<uint32_t>(r); k < per_dir * dirs; k += 4) {
           const uint32_t d = first_dir + k % dirs;
           const uint32_t index = k / dirs;
           if (index < m.ChildCount(d)) check(m.FirstChild(d) + index);
@@ -104,7 +105,7 @@ void ReadDataset(Pattern pattern) {
     EXPECT_EQ(mismatched.load(), 0);
     ReadStats stats = engine.Stats();
     EXPECT_LE(stats.peak_bytes_in_use,
-              options.memory_budget + 64 * 8192);  // budget + parts in flight
+              options.memory_budget + size_t{64} * 8192);  // budget + parts in flight
     // How much prefetch is wasted depends on how the readers' timing
     // interleaves (see docs/benchmarks.md); only a sanity bound is asserted.
     EXPECT_GT(stats.prefetch_hits, 0u);

@@ -31,6 +31,8 @@ class FileBackend final : public Backend {
     store_ = std::move(*FileStore::Open(root_));
   }
   ~FileBackend() override { std::filesystem::remove_all(root_); }
+  FileBackend(const FileBackend&) = delete;
+  FileBackend& operator=(const FileBackend&) = delete;
   ObjectStore& store() override { return *store_; }
   FileStore& file_store() { return *store_; }
 
@@ -44,6 +46,8 @@ class UringFileBackend final : public Backend {
  public:
   UringFileBackend() : uring_(StartedLoop(loop_), files_.file_store()) {}
   ~UringFileBackend() override { loop_.Stop(); }
+  UringFileBackend(const UringFileBackend&) = delete;
+  UringFileBackend& operator=(const UringFileBackend&) = delete;
   ObjectStore& store() override { return uring_; }
 
  private:
@@ -107,7 +111,7 @@ class ObjectStoreContract : public ::testing::TestWithParam<std::string> {
     return Await<CompletedPart>([&](auto done) { store().UploadPartCopy(request, done); });
   }
 
-  bool IsFileBackend() const { return GetParam() != "s3"; }
+  static bool IsFileBackend() { return GetParam() != "s3"; }
 
   std::unique_ptr<Backend> backend_;
 };
@@ -217,7 +221,7 @@ TEST_P(ObjectStoreContract, PaginationOverManyKeys) {
   for (int i = 0; i < kKeys; ++i) {
     char key[64];
     std::snprintf(key, sizeof(key), "p/%02d/obj-%05d", i % 13, i);
-    expected.push_back(key);
+    expected.emplace_back(key);
   }
   testing::ObjectList objects;
   for (int i = 0; i < kKeys; ++i) objects.emplace_back(expected[i], std::to_string(i));
@@ -288,7 +292,8 @@ TEST_P(ObjectStoreContract, Copy) {
 }
 
 TEST_P(ObjectStoreContract, MultipartUpload) {
-  const std::string part1 = Pattern(5 * 1024 * 1024, '1');  // S3's minimum for non-last parts
+  const std::string part1 =
+      Pattern(size_t{5} * 1024 * 1024, '1');  // S3's minimum for non-last parts
   const std::string part2 = Pattern(1024 * 1024 + 7, '2');
   Result<std::string> id =
       Await<std::string>([&](auto done) { store().CreateMultipart("big/object", done); });
@@ -359,7 +364,8 @@ TEST_P(ObjectStoreContract, AbortAndListPendingUploads) {
 }
 
 TEST_P(ObjectStoreContract, UploadPartCopyOfAWholeObjectAndOfARange) {
-  const std::string whole = Pattern(5 * 1024 * 1024, 'w');  // S3's minimum for non-last parts
+  const std::string whole =
+      Pattern(size_t{5} * 1024 * 1024, 'w');  // S3's minimum for non-last parts
   const std::string other = Pattern(100000, 'o');
   // The copy source header carries the key URI-encoded. No '%' in it: RGW
   // 16.2 decodes UploadPartCopy's source twice, so "%41" finds the wrong

@@ -7,8 +7,11 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <string_view>
+
+#include "engine/base/parse_decimal.h"
 
 namespace shoal::testing {
 namespace {
@@ -82,8 +85,10 @@ pid_t FindProcess(const std::vector<std::string>& parts) {
   if (proc == nullptr) return -1;
   pid_t found = -1;
   while (dirent* d = ::readdir(proc)) {
-    const pid_t pid = static_cast<pid_t>(std::atoi(d->d_name));
-    if (pid <= 0 || pid == ::getpid()) continue;
+    // Processes are the entries named by a number.
+    const std::optional<pid_t> number = ParseDecimal<pid_t>(d->d_name);
+    if (!number || *number <= 0 || *number == ::getpid()) continue;
+    const pid_t pid = *number;
     std::string cmdline = Slurp("/proc/" + std::string(d->d_name) + "/cmdline");
     for (char& c : cmdline) c = c == '\0' ? ' ' : c;
     bool all = !cmdline.empty();

@@ -37,7 +37,7 @@ bool SendAll(int fd, const std::string& data) {
 // `buffer` keeps bytes that arrived beyond it.
 bool ReadRequest(int fd, std::string& buffer, std::string* out) {
   char chunk[65536];
-  size_t header_end;
+  size_t header_end = 0;
   while ((header_end = buffer.find("\r\n\r\n")) == std::string::npos) {
     ssize_t n = ::recv(fd, chunk, sizeof(chunk), 0);
     if (n <= 0) return false;
@@ -84,8 +84,8 @@ std::string FaultResponse(int status) {
 
 }  // namespace
 
-FaultProxy::FaultProxy(int upstream_port) : upstream_port_(upstream_port) {
-  listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+FaultProxy::FaultProxy(int upstream_port)
+    : upstream_port_(upstream_port), listen_fd_(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) {
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -162,7 +162,7 @@ void FaultProxy::Serve(int client_fd) {
     bool ok = ::connect(up, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 &&
               SendAll(up, WithConnectionClose(request));
     char chunk[65536];
-    ssize_t n;
+    ssize_t n = 0;
     while (ok && (n = ::recv(up, chunk, sizeof(chunk), 0)) > 0) {
       ok = SendAll(client_fd, std::string(chunk, static_cast<size_t>(n)));
     }

@@ -1,5 +1,6 @@
 #include "tests/support/put_all.h"
 
+#include <algorithm>
 #include <mutex>
 #include <thread>
 
@@ -11,10 +12,10 @@ Status PutAll(ObjectStore& store, const ObjectList& objects, int threads) {
   std::mutex mu;
   Status first_error;
   std::vector<std::thread> writers;
+  writers.reserve(static_cast<size_t>(std::max(threads, 0)));
   for (int t = 0; t < threads; ++t) {
     writers.emplace_back([&, t] {
-      for (size_t i = static_cast<size_t>(t); i < objects.size();
-           i += static_cast<size_t>(threads)) {
+      for (auto i = static_cast<size_t>(t); i < objects.size(); i += static_cast<size_t>(threads)) {
         Result<PutResult> r = Await<PutResult>([&](auto done) {
           store.Put({objects[i].first, objects[i].second}, done);
         });

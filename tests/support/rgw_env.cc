@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <exception>
 #include <fstream>
 #include <random>
 
@@ -57,7 +58,7 @@ std::optional<RgwEnv> LoadRgwEnv() {
 }
 
 S3Stack::S3Stack(S3Config config, RetryOptions retry, TransportOptions transport)
-    : curl_(transport), retrying_(curl_, scheduler_, retry) {
+    : curl_(std::move(transport)), retrying_(curl_, scheduler_, retry) {
   ParsedEndpoint endpoint = *ParseEndpoint(config.endpoint);
   store_ = std::make_unique<S3Store>(S3RequestBuilder(std::move(config), endpoint), retrying_);
 }
@@ -78,17 +79,21 @@ S3Config TestBucket::config() const { return ConfigFor(env_, name_); }
 
 TestBucket::~TestBucket() {
   // Best effort: leftovers die with the cluster, which lives in RAM.
-  if (auto uploads = ListAllUploads(*store_, ""); uploads.ok()) {
-    for (const auto& u : *uploads) {
-      (void)Await<Done>([&](auto done) { store_->AbortMultipart(u.key, u.upload_id, done); });
+  try {
+    if (auto uploads = ListAllUploads(*store_, ""); uploads.ok()) {
+      for (const auto& u : *uploads) {
+        (void)Await<Done>([&](auto done) { store_->AbortMultipart(u.key, u.upload_id, done); });
+      }
     }
-  }
-  if (auto keys = ListAll(*store_, ""); keys.ok()) {
-    for (const auto& o : *keys) {
-      (void)Await<Done>([&](auto done) { store_->Delete(o.key, done); });
+    if (auto keys = ListAll(*store_, ""); keys.ok()) {
+      for (const auto& o : *keys) {
+        (void)Await<Done>([&](auto done) { store_->Delete(o.key, done); });
+      }
     }
+    (void)Await<Done>([&](auto done) { store_->DeleteBucket(done); });
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "cannot remove test bucket %s: %s\n", name_.c_str(), e.what());
   }
-  (void)Await<Done>([&](auto done) { store_->DeleteBucket(done); });
 }
 
 }  // namespace shoal::testing

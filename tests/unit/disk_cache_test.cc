@@ -62,7 +62,9 @@ class DiskCacheTest : public ::testing::Test {
   }
   std::optional<CachedObject> Lookup(DiskCache& cache, const CacheIdentity& id) {
     std::promise<std::optional<CachedObject>> got;
-    loop_.Post([&] { cache.Lookup(id, [&](std::optional<CachedObject> r) { got.set_value(r); }); });
+    loop_.Post([&] {
+      cache.Lookup(id, [&](std::optional<CachedObject> r) { got.set_value(std::move(r)); });
+    });
     return got.get_future().get();
   }
   DiskCacheStats Stats(DiskCache& cache) {
@@ -75,13 +77,13 @@ class DiskCacheTest : public ::testing::Test {
     return dir_ / hex.substr(0, 2) / hex;
   }
   // Waits for an asynchronous unlink to land.
-  bool EventuallyGone(const fs::path& path) {
+  static bool EventuallyGone(const fs::path& path) {
     for (int i = 0; i < 5000 && fs::exists(path); ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
     return !fs::exists(path);
   }
-  size_t FilesIn(const fs::path& dir) {
+  static size_t FilesIn(const fs::path& dir) {
     size_t n = 0;
     for (const auto& e : fs::recursive_directory_iterator(dir)) n += e.is_regular_file();
     return n;
@@ -276,7 +278,7 @@ TEST_F(DiskCacheTest, DestructionWithWorkInFlightIsClean) {
         cache->Insert(Id(i), std::make_shared<const std::string>(Bytes(i, 64 << 10)), 64 << 10);
       }
       for (int i = 0; i < 10; ++i) {
-        cache->Lookup(Id(0), [&](std::optional<CachedObject>) { lookups_done++; });
+        cache->Lookup(Id(0), [&](const std::optional<CachedObject>&) { lookups_done++; });
       }
     });
     cache.reset();  // from this thread, with writes and reads in flight

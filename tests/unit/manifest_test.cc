@@ -34,20 +34,22 @@ std::shared_ptr<const Manifest> BuildAndLoad(ManifestBuilder& builder, bool comp
 TEST(Manifest, RoundTripEveryEntry) {
   // A tree of 3 levels with files at each level, in shuffled order.
   std::map<std::string, uint64_t> files;
-  for (int d = 0; d < 7; ++d) {
-    for (int s = 0; s < 5; ++s) {
-      for (int f = 0; f < 11; ++f) {
+  for (uint64_t d = 0; d < 7; ++d) {
+    for (uint64_t s = 0; s < 5; ++s) {
+      for (uint64_t f = 0; f < 11; ++f) {
         files["data/d" + std::to_string(d) + "/s" + std::to_string(s) + "/f" + std::to_string(f)] =
-            static_cast<uint64_t>(d * 1000 + s * 100 + f);
+            d * 1000 + s * 100 + f;
       }
     }
     files["data/d" + std::to_string(d) + "/top.txt"] = 7;
   }
   files["data/root.bin"] = 99;
   std::vector<ObjectInfo> listing;
+  listing.reserve(files.size() + 2);
   for (const auto& [k, size] : files) listing.push_back(Obj(k, size));
   listing.push_back(Obj("data/empty-dir/", 0));
   listing.push_back(Obj("outside/ignored", 5));
+  // NOLINTNEXTLINE(cert-msc51-cpp): a fixed seed, so a failure reproduces
   std::shuffle(listing.begin(), listing.end(), std::mt19937(7));
 
   for (bool compress : {false, true}) {
@@ -99,6 +101,7 @@ TEST(Manifest, RoundTripEveryEntry) {
 
 TEST(Manifest, OrderOfPagesDoesNotMatter) {
   std::vector<ObjectInfo> listing;
+  listing.reserve(500);
   for (int i = 0; i < 500; ++i)
     listing.push_back(Obj("k/" + std::to_string(i % 17) + "/" + std::to_string(i), i));
   std::string first, second;

@@ -28,6 +28,9 @@ std::string Pattern(size_t size, uint32_t seed) {
 // parts are really in flight; counts the peak. Everything else is inline.
 class FakeUploadStore final : public ObjectStore {
  public:
+  FakeUploadStore() = default;
+  FakeUploadStore(const FakeUploadStore&) = delete;
+  FakeUploadStore& operator=(const FakeUploadStore&) = delete;
   ~FakeUploadStore() override {
     for (auto& t : threads_) t.join();
   }

@@ -39,14 +39,14 @@ class FakeStore final : public ObjectStore {
       }
       GetResult g;
       g.data = r.range ? it->second.substr(r.range->offset, r.range->length) : it->second;
-      if (short_bodies.count(r.key) != 0) g.data.resize(g.data.size() / 2);
+      if (short_bodies.contains(r.key)) g.data.resize(g.data.size() / 2);
       g.info.size = it->second.size();
       done(std::move(g));
     };
     if (complete_inline) {
       complete();  // like the file:// store: the callback runs before Get returns
     } else if (hold) {
-      held.push_back(complete);  // answered when the test says so
+      held.emplace_back(complete);  // answered when the test says so
     } else {
       loop_.Post(complete);
     }
@@ -106,7 +106,7 @@ class ReadEngineTest : public ::testing::Test {
   void TearDown() override { loop_.Stop(); }
 
   // Reads a whole file and returns its bytes (or the error text).
-  std::string ReadAll(ReadEngine& engine, uint32_t entry, uint64_t size) {
+  static std::string ReadAll(ReadEngine& engine, uint32_t entry, uint64_t size) {
     std::promise<std::string> got;
     engine.Read(entry, 0, size, [&](Result<std::string_view> r) {
       got.set_value(r.ok() ? std::string(*r) : "ERROR " + r.status().ToString());
@@ -209,10 +209,10 @@ TEST_F(ReadEngineTest, InterleavedReadersEachKeepTheirOwnWindow) {
 }
 
 TEST_F(ReadEngineTest, ReadaheadInsideALargeFileGrowsAndStopsOnSeeks) {
-  FakeCatalog catalog(store_, 1, 64 * 1024);
+  FakeCatalog catalog(store_, 1, size_t{64} * 1024);
   ReadEngineOptions options;
   options.part_size = 1024;
-  options.max_readahead_bytes = 8 * 1024;  // at most 8 parts ahead
+  options.max_readahead_bytes = uint64_t{8} * 1024;  // at most 8 parts ahead
   ReadEngine engine(loop_, store_, catalog, options);
   const std::string& object = store_.objects_["f1001"];
   auto read = [&](uint64_t offset, uint64_t length) {
@@ -223,7 +223,7 @@ TEST_F(ReadEngineTest, ReadaheadInsideALargeFileGrowsAndStopsOnSeeks) {
     return got.get_future().get();
   };
   // Sequential reads of the first 16 KiB, 512 bytes at a time.
-  for (uint64_t off = 0; off < 16 * 1024; off += 512)
+  for (uint64_t off = 0; off < uint64_t{16} * 1024; off += 512)
     ASSERT_EQ(read(off, 512), object.substr(off, 512));
   ReadStats sequential = engine.Stats();
   EXPECT_GE(sequential.prefetch_hits, 12u);  // most parts were there before the reader
@@ -320,6 +320,7 @@ TEST_F(ReadEngineTest, SecondEpochIsPrefetchedAgain) {
   }
   std::vector<uint32_t> order;  // the next epoch, shuffled and announced
   for (uint32_t e = 1; e <= 100; ++e) order.push_back(e);
+  // NOLINTNEXTLINE(cert-msc51-cpp): a fixed seed, so a failure reproduces
   std::shuffle(order.begin(), order.end(), std::mt19937(7));
   const uint64_t hits_before = engine.Stats().prefetch_hits;
   engine.Hint(order);
@@ -409,7 +410,7 @@ TEST_F(ReadEngineTest, DestroyedWithFetchesInFlight) {
     engine.Hint({5, 6, 7, 8, 9});
     loop_.Post([&] {
       for (uint32_t e = 1; e <= 40; ++e) {
-        engine.Read(e, 0, 1000, [&](Result<std::string_view> r) {
+        engine.Read(e, 0, 1000, [&](const Result<std::string_view>& r) {
           callbacks++;
           if (!r.ok() && r.status().code() == ErrorCode::kCancelled) cancelled++;
         });

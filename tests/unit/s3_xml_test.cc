@@ -151,24 +151,24 @@ HttpResponse ErrorResponse(int status, const std::string& code) {
 TEST(S3Errors, TypedAndActionable) {
   struct Case {
     int status;
-    const char* code;
     ErrorCode expected;
+    const char* code;
     const char* hint;
   } cases[] = {
-      {404, "NoSuchKey", ErrorCode::kNotFound, "does not exist"},
-      {404, "NoSuchBucket", ErrorCode::kNoSuchBucket, "bucket 'bkt'"},
-      {403, "AccessDenied", ErrorCode::kAccessDenied, "permission"},
-      {403, "InvalidAccessKeyId", ErrorCode::kInvalidAccessKeyId, "AWS_ACCESS_KEY_ID"},
-      {403, "SignatureDoesNotMatch", ErrorCode::kSignatureDoesNotMatch, "secret key"},
-      {400, "ExpiredToken", ErrorCode::kAccessDenied, "--credentials-file"},
-      {412, "PreconditionFailed", ErrorCode::kPreconditionFailed, "changed"},
-      {416, "InvalidRange", ErrorCode::kInvalidRange, "range"},
-      {503, "SlowDown", ErrorCode::kSlowDown, "slow down"},
-      {404, "NoSuchUpload", ErrorCode::kNoSuchUpload, "multipart"},
-      {500, "InternalError", ErrorCode::kServerError, "HTTP 500"},
-      {409, "PositionNotEqualToLength", ErrorCode::kPositionMismatch, "length of object 'k'"},
-      {409, "ObjectNotAppendable", ErrorCode::kNotAppendable, "not created by appending"},
-      {501, "NotImplemented", ErrorCode::kUnsupported, "does not implement"},
+      {404, ErrorCode::kNotFound, "NoSuchKey", "does not exist"},
+      {404, ErrorCode::kNoSuchBucket, "NoSuchBucket", "bucket 'bkt'"},
+      {403, ErrorCode::kAccessDenied, "AccessDenied", "permission"},
+      {403, ErrorCode::kInvalidAccessKeyId, "InvalidAccessKeyId", "AWS_ACCESS_KEY_ID"},
+      {403, ErrorCode::kSignatureDoesNotMatch, "SignatureDoesNotMatch", "secret key"},
+      {400, ErrorCode::kAccessDenied, "ExpiredToken", "--credentials-file"},
+      {412, ErrorCode::kPreconditionFailed, "PreconditionFailed", "changed"},
+      {416, ErrorCode::kInvalidRange, "InvalidRange", "range"},
+      {503, ErrorCode::kSlowDown, "SlowDown", "slow down"},
+      {404, ErrorCode::kNoSuchUpload, "NoSuchUpload", "multipart"},
+      {500, ErrorCode::kServerError, "InternalError", "HTTP 500"},
+      {409, ErrorCode::kPositionMismatch, "PositionNotEqualToLength", "length of object 'k'"},
+      {409, ErrorCode::kNotAppendable, "ObjectNotAppendable", "not created by appending"},
+      {501, ErrorCode::kUnsupported, "NotImplemented", "does not implement"},
   };
   for (const Case& c : cases) {
     Status s = S3ErrorStatus(ErrorResponse(c.status, c.code), "GetObject", "bkt", "k");

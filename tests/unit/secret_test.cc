@@ -56,8 +56,8 @@ TEST(Secret, CopiesAreDeepAndProtectedMovesLeaveNothingBehind) {
   const void* where = original.address();
   Secret moved = std::move(original);
   EXPECT_EQ(moved.address(), where);
-  EXPECT_TRUE(original.empty());  // NOLINT(bugprone-use-after-move): checked on purpose
-  EXPECT_EQ(original.Reveal(), "");
+  EXPECT_TRUE(original.empty());     // NOLINT(bugprone-use-after-move): checked on purpose
+  EXPECT_EQ(original.Reveal(), "");  // NOLINT(clang-analyzer-cplusplus.Move): checked on purpose
   moved = Secret("other");
   EXPECT_EQ(moved.Reveal(), "other");
 }

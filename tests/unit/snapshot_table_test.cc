@@ -13,7 +13,8 @@
 namespace shoal {
 namespace {
 
-std::shared_ptr<const Snapshot> SnapshotOf(std::vector<std::string> keys, uint32_t generation) {
+std::shared_ptr<const Snapshot> SnapshotOf(const std::vector<std::string>& keys,
+                                           uint32_t generation) {
   ManifestBuilder builder({"e", "b", "", 1});
   for (const std::string& key : keys) {
     builder.Add(ObjectInfo{key, 1, "0123456789abcdef0123456789abcdef", 1700000000});

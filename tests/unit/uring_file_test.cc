@@ -56,16 +56,16 @@ TEST_F(UringFileTest, WritesRenamesReadsAndUnlinks) {
   fd = OnLoop<int>(loop_,
                    [&](auto done) { uring_file::Open(loop_, final_path, O_RDONLY, 0, done); });
   ASSERT_GE(fd, 0);
-  uint64_t size = OnLoop<uint64_t>(loop_, [&](auto done) {
+  const auto size = OnLoop<uint64_t>(loop_, [&](auto done) {
     uring_file::Fstat(loop_, fd,
                       [done](int rc, const struct statx& st) { done(rc == 0 ? st.stx_size : 0); });
   });
   EXPECT_EQ(size, payload.size());
-  Result<std::string> middle = OnLoop<Result<std::string>>(
+  auto middle = OnLoop<Result<std::string>>(
       loop_, [&](auto done) { uring_file::ReadExactly(loop_, fd, 1000, 5000, done); });
   ASSERT_TRUE(middle.ok());
   EXPECT_EQ(*middle, payload.substr(1000, 5000));
-  Result<std::string> past_end = OnLoop<Result<std::string>>(
+  auto past_end = OnLoop<Result<std::string>>(
       loop_, [&](auto done) { uring_file::ReadExactly(loop_, fd, 299000, 5000, done); });
   ASSERT_TRUE(past_end.ok());
   EXPECT_EQ(*past_end, payload.substr(299000));  // short only at end of file
@@ -95,7 +95,8 @@ TEST_F(UringFileTest, StoppingWithOperationsInFlightIsClean) {
   std::atomic<int> called{0};
   loop_.Post([&] {
     for (int i = 0; i < 10; ++i) {
-      uring_file::ReadExactly(loop_, fds[0], 0, 4096, [&](Result<std::string>) { called++; });
+      uring_file::ReadExactly(loop_, fds[0], 0, 4096,
+                              [&](const Result<std::string>&) { called++; });
     }
   });
   ASSERT_TRUE(loop_.RunSync([] {}));

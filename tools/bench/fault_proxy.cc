@@ -16,16 +16,18 @@
 #include <sys/socket.h>
 
 #include <cerrno>
-#include <charconv>
 #include <chrono>
 #include <cstdio>
+#include <exception>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <string_view>
 #include <thread>
 #include <vector>
 
+#include "engine/base/parse_decimal.h"
 #include "tools/bench/fault_connection.h"
 #include "tools/bench/fault_rules.h"
 #include "tools/bench/loopback_socket.h"
@@ -47,11 +49,9 @@ constexpr const char* kUsage =
 
 template <typename T>
 bool ParseNumber(std::string_view text, T min, T max, T* out) {
-  T value{};
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || error != std::errc() || end != text.data() + text.size()) return false;
-  if (value < min || value > max) return false;
-  *out = value;
+  const std::optional<T> value = ParseDecimal<T>(text);
+  if (!value || *value < min || *value > max) return false;
+  *out = *value;
   return true;
 }
 
@@ -84,7 +84,8 @@ Result<Arguments> ParseArguments(int argc, char** argv) {
       if (i + 1 >= argc)
         return Status(ErrorCode::kInvalidArgument, std::string(arg) + " needs a value");
       value = argv[++i];
-    } else if (const size_t eq = arg.find('='); arg.starts_with("--") && eq != arg.npos) {
+    } else if (const size_t eq = arg.find('=');
+               arg.starts_with("--") && eq != std::string_view::npos) {
       value = arg.substr(eq + 1);
       arg = arg.substr(0, eq);
     }
@@ -152,7 +153,10 @@ int Run(int argc, char** argv) {
   }
   const int port = BoundPort(listener->get());
   std::printf("%d\n", port);
-  std::fflush(stdout);
+  if (std::fflush(stdout) != 0) {
+    std::perror("shoal-fault-proxy: stdout");
+    return 1;
+  }
   if (args->verbose) {
     std::fprintf(stderr, "shoal-fault-proxy: 127.0.0.1:%d -> 127.0.0.1:%d, %zu rules, seed %llu\n",
                  port, args->upstream_port, rule_count,
@@ -179,4 +183,11 @@ int Run(int argc, char** argv) {
 }  // namespace
 }  // namespace shoal::bench
 
-int main(int argc, char** argv) { return shoal::bench::Run(argc, argv); }
+int main(int argc, char** argv) {
+  try {
+    return shoal::bench::Run(argc, argv);
+  } catch (const std::exception& e) {  // out of memory or threads
+    std::fprintf(stderr, "shoal-fault-proxy: %s\n", e.what());
+    return 1;
+  }
+}

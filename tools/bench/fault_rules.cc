@@ -84,8 +84,8 @@ Status SetField(FaultRule& rule, std::string_view name, std::string_view value) 
   constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
   Result<int64_t> number = int64_t{0};
   if (name == "fault") {
-    const auto it = std::find_if(kKinds.begin(), kKinds.end(),
-                                 [&](const KindName& k) { return k.name == value; });
+    const auto* const it = std::find_if(kKinds.begin(), kKinds.end(),
+                                        [&](const KindName& k) { return k.name == value; });
     if (it == kKinds.end()) {
       return Invalid("unknown fault \"" + std::string(value) +
                      "\"; expected 500, 503, reset, stall, trickle, truncate, bad-length, "

@@ -195,7 +195,7 @@ Result<ResponseHead> ParseResponseHead(std::string_view head, std::string_view r
   return response;
 }
 
-BodyTracker::BodyTracker(BodyFraming framing) : state_(State::kDone) {
+BodyTracker::BodyTracker(BodyFraming framing) {
   switch (framing.kind) {
     case BodyFraming::Kind::kNone:
       break;
@@ -246,15 +246,13 @@ size_t BodyTracker::ConsumeChunked(std::string_view data, std::string* payload) 
           remaining_ = remaining_ * 16 + static_cast<uint64_t>(digit);
           size_digits_ = true;
           ++i;
-        } else if (!size_digits_) {
-          state_ = State::kFailed;
-        } else if (c == '\r') {
+        } else if (size_digits_ && c == '\r') {
           expect('\r', State::kSizeLf);
-        } else if (c == ';' || c == ' ' || c == '\t') {
+        } else if (size_digits_ && (c == ';' || c == ' ' || c == '\t')) {
           state_ = State::kExtension;
           ++i;
         } else {
-          state_ = State::kFailed;
+          state_ = State::kFailed;  // no digits yet, or a byte that cannot follow them
         }
         break;
       case State::kExtension:

@@ -82,7 +82,7 @@ class BodyTracker {
   };
   size_t ConsumeChunked(std::string_view data, std::string* payload);
 
-  State state_;
+  State state_ = State::kDone;
   uint64_t remaining_ = 0;
   bool size_digits_ = false;
   bool until_close_ = false;

@@ -9,9 +9,11 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <random>
 #include <string>
 
+#include "engine/base/parse_decimal.h"
 #include "index/manifest.h"
 #include "index/manifest_builder.h"
 #include "index/manifest_file.h"
@@ -28,14 +30,24 @@ double PeakRssMiB() {
   return static_cast<double>(usage.ru_maxrss) / 1024.0;
 }
 
+// The value of a count flag; exits with a usage error if it is not one.
+long CountArgument(const char* flag, const char* text) {
+  const std::optional<long> count = shoal::ParseDecimal<long>(text);
+  if (!count || *count < 0) {
+    std::fprintf(stderr, "shoal-index-bench: %s wants a whole number, not '%s'\n", flag, text);
+    std::exit(2);
+  }
+  return *count;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   long dirs = 1000, files = 1000;
   std::string out = "/tmp/shoal-index-bench.shoal";
   for (int i = 1; i + 1 < argc; i += 2) {
-    if (std::strcmp(argv[i], "--dirs") == 0) dirs = std::atol(argv[i + 1]);
-    if (std::strcmp(argv[i], "--files") == 0) files = std::atol(argv[i + 1]);
+    if (std::strcmp(argv[i], "--dirs") == 0) dirs = CountArgument(argv[i], argv[i + 1]);
+    if (std::strcmp(argv[i], "--files") == 0) files = CountArgument(argv[i], argv[i + 1]);
     if (std::strcmp(argv[i], "--out") == 0) out = argv[i + 1];
   }
   const long keys = dirs * files;
@@ -70,7 +82,7 @@ int main(int argc, char** argv) {
   const double compress_s = Seconds(start);
   payload.clear();
   payload.shrink_to_fit();
-  const double entries = static_cast<double>(keys + dirs + 2);
+  const auto entries = static_cast<double>(keys + dirs + 2);
   std::printf("build: %.2f s, peak RSS %.0f MiB\n", build_s, build_rss);
   std::printf("size: %.1f MiB uncompressed (%.1f B/entry), %.1f MiB zstd (%.1f B/entry, %.2f s)\n",
               static_cast<double>(plain.size()) / 1048576.0,
@@ -92,7 +104,7 @@ int main(int argc, char** argv) {
                 open_s * 1000, (*m)->entry_count());
     if (compressed) continue;
     const shoal::Manifest& manifest = **m;
-    std::mt19937 rng(42);
+    std::mt19937 rng(42);  // NOLINT(cert-msc51-cpp): the same queries every run
     std::uniform_int_distribution<uint32_t> pick(1, manifest.entry_count() - 1);
     constexpr int kQueries = 1 << 20;
     std::vector<std::pair<uint32_t, std::string_view>> queries;

@@ -16,10 +16,11 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
 #include <memory>
+#include <optional>
 #include <thread>
 
+#include "engine/base/parse_decimal.h"
 #include "tools/bench/loopback_socket.h"
 
 namespace {
@@ -39,7 +40,7 @@ int64_t NowNs() {
       .count();
 }
 
-void Pump(std::shared_ptr<Connection> c, bool to_server, std::chrono::milliseconds delay) {
+void Pump(const std::shared_ptr<Connection>& c, bool to_server, std::chrono::milliseconds delay) {
   char buffer[65536];
   const int from = to_server ? c->client.get() : c->server.get();
   const int to = to_server ? c->server.get() : c->client.get();
@@ -66,14 +67,17 @@ void Pump(std::shared_ptr<Connection> c, bool to_server, std::chrono::millisecon
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 4) {
+  const std::optional<int> listen_port =
+      argc == 4 ? shoal::ParseDecimal<int>(argv[1]) : std::nullopt;
+  const std::optional<int> upstream_port =
+      argc == 4 ? shoal::ParseDecimal<int>(argv[2]) : std::nullopt;
+  const std::optional<int> delay_ms = argc == 4 ? shoal::ParseDecimal<int>(argv[3]) : std::nullopt;
+  if (!listen_port || !upstream_port || !delay_ms) {
     std::fprintf(stderr, "usage: shoal-latency-proxy LISTEN_PORT UPSTREAM_PORT DELAY_MS\n");
     return 2;
   }
-  const int listen_port = std::atoi(argv[1]);
-  const int upstream_port = std::atoi(argv[2]);
-  const std::chrono::milliseconds delay(std::atoi(argv[3]));
-  shoal::Result<UniqueFd> listener = shoal::bench::ListenLoopback(listen_port);
+  const std::chrono::milliseconds delay(*delay_ms);
+  shoal::Result<UniqueFd> listener = shoal::bench::ListenLoopback(*listen_port);
   if (!listener.ok()) {
     std::fprintf(stderr, "shoal-latency-proxy: %s\n", listener.status().message().c_str());
     return 1;
@@ -82,7 +86,7 @@ int main(int argc, char** argv) {
     UniqueFd client(::accept(listener->get(), nullptr, nullptr));
     if (!client.valid()) continue;
     shoal::bench::SetNoDelay(client.get());
-    shoal::Result<UniqueFd> server = shoal::bench::ConnectLoopback(upstream_port);
+    shoal::Result<UniqueFd> server = shoal::bench::ConnectLoopback(*upstream_port);
     if (!server.ok()) continue;  // the client's connection closes with `client`
     auto c = std::make_shared<Connection>();
     c->client = std::move(client);

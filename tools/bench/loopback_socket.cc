@@ -51,7 +51,7 @@ Result<UniqueFd> ConnectLoopback(int port) {
   UniqueFd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
   if (!fd.valid()) return Failed("socket for", port);
   const sockaddr_in address = Loopback(port);
-  int rc;
+  int rc = 0;
   do {
     rc = ::connect(fd.get(), reinterpret_cast<const sockaddr*>(&address), sizeof(address));
   } while (rc != 0 && errno == EINTR);

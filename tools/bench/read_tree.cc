@@ -18,13 +18,23 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "engine/base/parse_decimal.h"
+
+namespace {
+
+constexpr const char* kUsage =
+    "usage: shoal-read-tree LIST --threads N [--queue] [--sums FILE] [--deadline S]\n";
+
+}  // namespace
+
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: shoal-read-tree LIST --threads N [--queue] [--sums FILE]\n");
+    std::fputs(kUsage, stderr);
     return 2;
   }
   std::vector<std::string> paths;
@@ -41,13 +51,23 @@ int main(int argc, char** argv) {
   for (int i = 2; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "--threads" && i + 1 < argc) {
-      threads = std::max(1, std::atoi(argv[++i]));
+      const std::optional<int> n = shoal::ParseDecimal<int>(argv[++i]);
+      if (!n) {
+        std::fputs(kUsage, stderr);
+        return 2;
+      }
+      threads = std::max(1, *n);
     } else if (arg == "--queue") {
       queue = true;
     } else if (arg == "--sums" && i + 1 < argc) {
       sums_path = argv[++i];
     } else if (arg == "--deadline" && i + 1 < argc) {
-      deadline_s = std::atof(argv[++i]);
+      const std::optional<double> s = shoal::ParseDecimal<double>(argv[++i]);
+      if (!s) {
+        std::fputs(kUsage, stderr);
+        return 2;
+      }
+      deadline_s = *s;
     }
   }
   std::vector<uint64_t> sums(paths.size(), 0);
@@ -65,6 +85,7 @@ int main(int argc, char** argv) {
     return true;
   };
   std::vector<std::thread> workers;
+  workers.reserve(static_cast<size_t>(threads));
   const size_t slice =
       (paths.size() + static_cast<size_t>(threads) - 1) / static_cast<size_t>(threads);
   for (int t = 0; t < threads; ++t) {
@@ -82,7 +103,7 @@ int main(int argc, char** argv) {
         }
         XXH3_state_t* state = XXH3_createState();
         XXH3_64bits_reset(state);
-        ssize_t n;
+        ssize_t n = 0;
         while ((n = ::read(fd, buffer.data(), buffer.size())) > 0) {
           bytes += static_cast<uint64_t>(n);
           XXH3_64bits_update(state, buffer.data(), static_cast<size_t>(n));
@@ -112,7 +133,10 @@ int main(int argc, char** argv) {
       if (!done[i]) continue;
       std::fprintf(out, "%016llx %s\n", static_cast<unsigned long long>(sums[i]), paths[i].c_str());
     }
-    std::fclose(out);
+    if (std::fclose(out) != 0) {
+      std::perror(sums_path.c_str());
+      return 1;
+    }
   }
   return errors.load() == 0 ? 0 : 1;
 }

@@ -47,6 +47,7 @@ int RunBench(const BenchArgs& args) {
   for (uint32_t e = 1; e < manifest->entry_count(); ++e) {
     if (!manifest->IsDir(e)) files.push_back(e);
   }
+  // NOLINTNEXTLINE(cert-msc51-cpp): a fixed seed, so every run reads in the same order
   if (args.shuffle) std::shuffle(files.begin(), files.end(), std::mt19937(42));
 
   // The manifest names the bucket and endpoint; --endpoint overrides it.
@@ -66,6 +67,7 @@ int RunBench(const BenchArgs& args) {
   const auto start = std::chrono::steady_clock::now();
   std::atomic<uint64_t> bytes{0}, failures{0};
   std::vector<std::thread> readers;
+  readers.reserve(static_cast<size_t>(args.readers));
   const size_t per_reader =
       (files.size() + static_cast<size_t>(args.readers) - 1) / static_cast<size_t>(args.readers);
   std::atomic<size_t> next_sample{0};

@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "engine/auth/crypto.h"
+#include "engine/base/join_path.h"
 #include "engine/base/large_buffers.h"
 #include "engine/store/store_stack.h"
 #include "engine/write/ingester.h"
@@ -39,7 +40,10 @@ std::string BaseName(const std::string& path) {
 std::string DefaultJournal(const std::string& location, const std::vector<std::string>& files,
                            const std::string& name) {
   std::string identity = location + "\n" + name;
-  for (const std::string& file : files) identity += "\n" + file;
+  for (const std::string& file : files) {
+    identity += '\n';
+    identity += file;
+  }
   const Sha256Digest digest = Sha256(identity);
   return "/var/tmp/shoal-ingest-" + HexLower(digest.data(), 8) + ".journal";
 }
@@ -55,7 +59,7 @@ int RunIngest(const IngestArgs& args) {
   for (std::string& file : files) {
     if (file == "-" || file.empty() || file[0] == '/') continue;
     char cwd[4096];
-    if (::getcwd(cwd, sizeof(cwd)) != nullptr) file = std::string(cwd) + "/" + file;
+    if (::getcwd(cwd, sizeof(cwd)) != nullptr) file = JoinPath(cwd, file);
   }
   if (!args.name.empty() && files.size() != 1) {
     return Fail(Status(ErrorCode::kInvalidArgument, "--name needs exactly one source"));

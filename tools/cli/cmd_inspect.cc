@@ -52,7 +52,7 @@ Summary Summarise(const Manifest& m) {
   for (uint32_t e = 0; e < m.entry_count(); ++e) {
     if (m.IsDir(e)) dirs.push_back(e);
   }
-  size_t top = std::min<size_t>(5, dirs.size());
+  const auto top = static_cast<std::ptrdiff_t>(std::min<size_t>(5, dirs.size()));
   std::partial_sort(dirs.begin(), dirs.begin() + top, dirs.end(), [&](uint32_t a, uint32_t b) {
     return m.ChildCount(a) != m.ChildCount(b) ? m.ChildCount(a) > m.ChildCount(b) : a < b;
   });
@@ -74,10 +74,10 @@ int PrintListing(const Manifest& m, const std::string& path, bool json) {
   }
   uint32_t first = m.FirstChild(*dir), end = first + m.ChildCount(*dir);
   if (json) {
-    std::printf("{\"path\":%s,\"entries\":[", JsonString(ShownPath(m, *dir)).c_str());
+    std::printf(R"({"path":%s,"entries":[)", JsonString(ShownPath(m, *dir)).c_str());
     for (uint32_t c = first; c < end; ++c) {
       EntryAttr a = m.GetAttr(c);
-      std::printf("%s{\"name\":%s,\"type\":\"%s\",\"size\":%llu,\"mtime\":%lld,\"etag\":%s}",
+      std::printf(R"(%s{"name":%s,"type":"%s","size":%llu,"mtime":%lld,"etag":%s})",
                   c == first ? "" : ",", JsonString(m.Name(c)).c_str(), a.is_dir ? "dir" : "file",
                   static_cast<unsigned long long>(a.size), static_cast<long long>(a.mtime),
                   JsonString(m.Etag(c)).c_str());
@@ -114,13 +114,13 @@ int RunInspect(const InspectArgs& args) {
         JsonString(m->endpoint()).c_str(), JsonString(m->bucket()).c_str(),
         JsonString(m->prefix()).c_str());
     for (size_t i = 0; i < s.largest_dirs.size(); ++i) {
-      std::printf("%s{\"path\":%s,\"entries\":%u}", i ? "," : "",
+      std::printf(R"(%s{"path":%s,"entries":%u})", i ? "," : "",
                   JsonString(ShownPath(*m, s.largest_dirs[i])).c_str(),
                   m->ChildCount(s.largest_dirs[i]));
     }
-    std::printf("],\"size_histogram\":[");
+    std::printf(R"(],"size_histogram":[)");
     for (size_t b = 0; b < s.histogram.size(); ++b) {
-      std::printf("%s{\"bucket\":\"%s\",\"files\":%llu}", b ? "," : "", kBucketNames[b],
+      std::printf(R"(%s{"bucket":"%s","files":%llu})", b ? "," : "", kBucketNames[b],
                   static_cast<unsigned long long>(s.histogram[b]));
     }
     std::printf("]}\n");

@@ -75,7 +75,7 @@ Result<ViewOptions> ViewOf(const MountArgs& args) {
   return view;
 }
 
-Result<ReadOnlyMountConfig> BuildConfig(const MountArgs& args, MountSource source,
+Result<ReadOnlyMountConfig> BuildConfig(const MountArgs& args, const MountSource& source,
                                         std::string mountpoint) {
   ReadOnlyMountConfig config;
   config.mountpoint = std::move(mountpoint);
@@ -201,7 +201,7 @@ int RunMount(const MountArgs& args) {
   Result<MountSource> source =
       ResolveMountSource(args.source, args.store, args.concurrency, ::isatty(STDERR_FILENO));
   if (!source.ok()) return Fail(source.status());
-  Result<ReadOnlyMountConfig> config = BuildConfig(args, std::move(*source), *mountpoint);
+  Result<ReadOnlyMountConfig> config = BuildConfig(args, *source, *mountpoint);
   if (!config.ok()) return Fail(config.status());
   if (Status s =
           CheckLocalPaths(*mountpoint, config->location, args.engine.cache_dir, "", args.log_file);

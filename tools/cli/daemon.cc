@@ -55,7 +55,7 @@ Daemon Daemon::Fork(std::string log_file) {
     std::fprintf(stderr, "shoal: pipe: %s\n", std::strerror(errno));
     std::_Exit(1);
   }
-  std::fflush(nullptr);
+  (void)std::fflush(nullptr);  // best effort: unflushed output would be written twice
   const pid_t pid = ::fork();
   if (pid < 0) {
     std::fprintf(stderr, "shoal: fork: %s\n", std::strerror(errno));
@@ -80,7 +80,7 @@ void Daemon::Ready() {
                 ? ::open("/dev/null", O_WRONLY | O_CLOEXEC)
                 : ::open(log_file_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
   if (out >= 0) {
-    std::fflush(nullptr);
+    (void)std::fflush(nullptr);  // best effort: what is lost was for the old stdout
     ::dup2(out, STDOUT_FILENO);
     ::dup2(out, STDERR_FILENO);
     ::close(out);

@@ -13,7 +13,7 @@ InterruptWatch::InterruptWatch() {
   sigaddset(&signals_, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals_, &previous_mask_);
   watcher_ = std::thread([this] {
-    const timespec tick{0, 100 * 1000 * 1000};  // to notice done_
+    const timespec tick{0, 100'000'000};  // 100 ms, to notice done_
     while (!done_.load()) {
       if (sigtimedwait(&signals_, nullptr, &tick) < 0) continue;
       if (interrupted_.exchange(true)) ::_exit(130);  // the second one

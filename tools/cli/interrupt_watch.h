@@ -27,8 +27,8 @@ class InterruptWatch {
   const std::atomic<bool>& interrupted() const { return interrupted_; }
 
  private:
-  sigset_t signals_;
-  sigset_t previous_mask_;
+  sigset_t signals_{};
+  sigset_t previous_mask_{};
   std::atomic<bool> interrupted_{false};
   std::atomic<bool> done_{false};
   std::thread watcher_;

@@ -3,15 +3,25 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 
+#include "engine/base/parse_decimal.h"
 #include "tools/cli/progress_line.h"
 
 namespace shoal::cli {
 namespace {
 
-int64_t CreationTime() {
+Result<int64_t> CreationTime() {
   // Reproducible builds pin the time with SOURCE_DATE_EPOCH.
-  if (const char* pinned = std::getenv("SOURCE_DATE_EPOCH")) return std::atoll(pinned);
+  if (const char* pinned = std::getenv("SOURCE_DATE_EPOCH")) {
+    const std::optional<int64_t> seconds = ParseDecimal<int64_t>(pinned);
+    if (!seconds) {
+      return Status(
+          ErrorCode::kInvalidArgument,
+          "SOURCE_DATE_EPOCH must be a whole number of seconds, not '" + std::string(pinned) + "'");
+    }
+    return *seconds;
+  }
   return std::chrono::duration_cast<std::chrono::seconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
@@ -27,7 +37,9 @@ Result<IndexOutput> ListPrefix(ObjectStore& store, const StoreUri& location,
   ManifestSource source;
   source.bucket = location.bucket;
   source.prefix = prefix;
-  source.created_unix = CreationTime();
+  const Result<int64_t> created = CreationTime();
+  if (!created.ok()) return created.status();
+  source.created_unix = *created;
   source.endpoint = endpoint;
   ListerOptions options;
   options.concurrency = concurrency;

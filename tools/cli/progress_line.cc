@@ -29,7 +29,7 @@ void ProgressLine::Print() {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   // Trailing spaces wipe what a longer previous line left behind.
   std::fprintf(stderr, "\r%s   ", draw_(seconds).c_str());
-  std::fflush(stderr);
+  (void)std::fflush(stderr);  // a progress line that cannot be shown is no error
 }
 
 }  // namespace shoal::cli

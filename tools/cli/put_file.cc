@@ -39,7 +39,7 @@ Result<uint64_t> PutFile(ObjectStore& store, const PutItem& item, ObjectWriterOp
   ObjectWriter writer(store, item.key, options);
   // Append and Finish abort on their own failures; the other ways out abort
   // here, so a failed abort is reported (it names the upload to clean up).
-  auto give_up = [&writer](Status why) {
+  auto give_up = [&writer](const Status& why) {
     Status aborted = writer.Abort();
     return aborted.ok() ? why : aborted.WithContext(why.message());
   };

@@ -64,6 +64,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> args = {shoal, "mount", positional[0], positional[1]};
   args.insert(args.end(), translated->begin(), translated->end());
   std::vector<char*> exec_args;
+  exec_args.reserve(args.size() + 1);
   for (std::string& a : args) exec_args.push_back(a.data());
   exec_args.push_back(nullptr);
   ::execvp(shoal.c_str(), exec_args.data());

@@ -8,6 +8,7 @@
 #include <memory>
 #include <vector>
 
+#include "engine/base/join_path.h"
 #include "engine/store/file/file_paths.h"
 #include "engine/store/file/file_store.h"
 
@@ -32,8 +33,10 @@ constexpr char kPrefixToken = 'p';
 class Walker {
  public:
   Walker(const std::string& root, const ListRequest& request)
-      : root_(root), request_(request), limit_(request.max_keys > 0 ? request.max_keys : 1000) {
-    after_ = request.start_after;
+      : root_(root),
+        request_(request),
+        limit_(request.max_keys > 0 ? request.max_keys : 1000),
+        after_(request.start_after) {
     const std::string& token = request.continuation_token;
     if (!token.empty()) {
       std::string value = token.substr(1);
@@ -99,6 +102,8 @@ class Walker {
     return !skip_prefix_.empty() && StartsWith(dir, skip_prefix_);
   }
 
+  // Walks the tree depth-first, in key order.
+  // NOLINTNEXTLINE(misc-no-recursion): a tree walk; its depth is the nesting on disk (PATH_MAX)
   Status WalkDir(const std::string& rel) {
     const std::string path = rel.empty() ? root_ : root_ + "/" + rel;
     std::vector<Entry> entries;
@@ -118,7 +123,7 @@ class Walker {
         bool is_dir = d->d_type == DT_DIR;
         if (d->d_type == DT_UNKNOWN) {
           struct stat st {};
-          is_dir = ::lstat((path + "/" + name).c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+          is_dir = ::lstat(JoinPath(path, name).c_str(), &st) == 0 && S_ISDIR(st.st_mode);
         }
         entries.push_back(Entry{is_dir ? name + "/" : name, is_dir});
       }
@@ -151,7 +156,7 @@ class Walker {
       struct stat st {};
       // Follows symlinks to files; a name that is gone or not a file (a
       // dangling or looping link included) is skipped.
-      const std::string file = root_ + "/" + key;
+      const std::string file = JoinPath(root_, key);
       if (::stat(file.c_str(), &st) != 0) {
         if (Vanished(errno) || errno == ELOOP) continue;
         return ErrnoStatus("cannot stat", file, errno);

@@ -13,6 +13,8 @@
 #include <sstream>
 
 #include "engine/auth/crypto.h"
+#include "engine/base/join_path.h"
+#include "engine/base/unique_fd.h"
 #include "engine/store/file/file_append.h"
 #include "engine/store/file/file_lister.h"
 #include "engine/store/file/file_paths.h"
@@ -122,17 +124,16 @@ Result<GetResult> FileStore::GetSync(const GetRequest& request) const {
     result.info = *info;
     return result;
   }
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
+  const UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd.valid()) {
     if (errno == ENOENT || errno == ENOTDIR || errno == EISDIR) {
       return Status(ErrorCode::kNotFound,
                     "object '" + request.key + "' does not exist in " + Describe());
     }
     return ErrnoStatus("cannot open", path, errno);
   }
-  std::unique_ptr<int, void (*)(int*)> closer(&fd, [](int* f) { ::close(*f); });
   struct stat st {};
-  if (::fstat(fd, &st) != 0) return ErrnoStatus("cannot stat", path, errno);
+  if (::fstat(fd.get(), &st) != 0) return ErrnoStatus("cannot stat", path, errno);
   if (!S_ISREG(st.st_mode)) {
     return Status(ErrorCode::kNotFound, "object '" + request.key + "' is not a file");
   }
@@ -155,8 +156,8 @@ Result<GetResult> FileStore::GetSync(const GetRequest& request) const {
   result.data.resize(length);
   size_t done = 0;
   while (done < length) {
-    ssize_t n =
-        ::pread(fd, result.data.data() + done, length - done, static_cast<off_t>(offset + done));
+    ssize_t n = ::pread(fd.get(), result.data.data() + done, length - done,
+                        static_cast<off_t>(offset + done));
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) return ErrnoStatus("cannot read", path, errno);
     if (n == 0) break;  // the file shrank while reading
@@ -201,7 +202,7 @@ Result<Done> FileStore::DeleteSync(const std::string& key) const {
   std::string parent = key.back() == '/' ? key.substr(0, key.size() - 1) : key;
   for (size_t slash = parent.rfind('/'); slash != std::string::npos; slash = parent.rfind('/')) {
     parent.resize(slash);
-    if (::rmdir((root_ + "/" + parent).c_str()) != 0) break;
+    if (::rmdir(JoinPath(root_, parent).c_str()) != 0) break;
   }
   return Done{};
 }
@@ -316,7 +317,7 @@ Result<Done> FileStore::AbortMultipartSync(const std::string& /*key*/,
   if (d) {
     while (dirent* e = ::readdir(d.get())) {
       std::string name = e->d_name;
-      if (name != "." && name != "..") ::unlink((*dir + "/" + name).c_str());
+      if (name != "." && name != "..") ::unlink(JoinPath(*dir, name).c_str());
     }
   }
   if (::rmdir(dir->c_str()) != 0) return ErrnoStatus("cannot remove upload", *dir, errno);
@@ -331,7 +332,7 @@ Result<ListUploadsPage> FileStore::ListUploadsSync(const ListUploadsRequest& req
   while (dirent* e = ::readdir(d.get())) {
     std::string id = e->d_name;
     if (id == "." || id == "..") continue;
-    Result<std::string> key = ReadSmallFile(base + "/" + id + "/key");
+    Result<std::string> key = ReadSmallFile(JoinPath(base, id) + "/key");
     if (!key.ok() || key->rfind(request.prefix, 0) != 0) continue;
     if (std::make_pair(*key, id) <= std::make_pair(request.key_marker, request.upload_id_marker)) {
       continue;
