@@ -1,9 +1,9 @@
 #include "engine/store/s3/s3_append.h"
 
-#include <charconv>
 #include <optional>
 #include <string>
 
+#include "engine/base/parse_decimal.h"
 #include "engine/store/s3/s3_errors.h"
 #include "engine/store/s3/s3_xml.h"
 
@@ -14,32 +14,26 @@ std::string_view FormName(S3Dialect dialect) {
   return dialect == S3Dialect::kOss ? "OSS form, POST ?append" : "RGW form, PUT ?append";
 }
 
-std::optional<uint64_t> ParsePosition(std::string_view text) {
-  uint64_t position = 0;
-  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), position);
-  if (text.empty() || error != std::errc() || end != text.data() + text.size()) {
-    return std::nullopt;
-  }
-  return position;
+// The error code of an answer's S3 error body; nullopt without one.
+std::optional<std::string> ErrorCodeOf(const HttpResponse& response) {
+  S3ErrorBody body;
+  if (!ParseErrorXml(response.body, &body)) return std::nullopt;
+  return body.code;
 }
 
 // Did the server refuse ?append itself rather than this particular append?
-bool RefusedAppend(const HttpResponse& response) {
+bool RefusedAppend(const HttpResponse& response, const std::optional<std::string>& error_code) {
   if (response.status == 405) return true;
   if (response.status != 400) return false;
-  S3ErrorBody body;
-  if (!ParseErrorXml(response.body, &body)) return true;
-  return body.code == "InvalidArgument" || body.code == "InvalidRequest";
+  return !error_code || *error_code == "InvalidArgument" || *error_code == "InvalidRequest";
 }
 
 // RGW's answer when another append to the object committed while this one
 // was being written: its EEXIST comes out as 409 BucketAlreadyExists, which
 // cannot mean a bucket here. (A killed writer's last append that RGW is
 // still finishing meets the resumed writer's this way.)
-bool ConcurrentAppend(const HttpResponse& response) {
-  if (response.status != 409) return false;
-  S3ErrorBody body;
-  return ParseErrorXml(response.body, &body) && body.code == "BucketAlreadyExists";
+bool ConcurrentAppend(const HttpResponse& response, const std::optional<std::string>& error_code) {
+  return response.status == 409 && error_code == "BucketAlreadyExists";
 }
 
 }  // namespace
@@ -59,7 +53,7 @@ Result<AppendResult> ParseAppendResponse(const HttpResponse& response, S3Dialect
                       std::string(FormName(dialect)) +
                       "); it may have stored the data as a plain object, replacing the key");
   }
-  std::optional<uint64_t> next = ParsePosition(*value);
+  std::optional<uint64_t> next = ParseDecimal<uint64_t>(*value);
   if (!next) {
     return Status(ErrorCode::kProtocolError, "AppendObject '" + std::string(key) +
                                                  "': the server's " + std::string(header) + " '" +
@@ -80,16 +74,17 @@ Status AppendErrorStatus(const HttpResponse& response, S3Dialect dialect, std::s
   Status status = S3ErrorStatus(response, operation, bucket, key);
   std::string message = status.message();
   ErrorCode code = status.code();
-  if (ConcurrentAppend(response)) {
+  const std::optional<std::string> error_code = ErrorCodeOf(response);
+  if (ConcurrentAppend(response, error_code)) {
     // A conflict like a wrong position: the object's length settles it.
     code = ErrorCode::kPositionMismatch;
     message += "; another append to the object committed at the same time";
   } else if (code == ErrorCode::kPositionMismatch) {
     // RGW and OSS tell the object's length in the refusal.
     std::optional<std::string_view> length = response.Header(NextAppendPositionHeader(dialect));
-    if (length && ParsePosition(*length))
+    if (length && ParseDecimal<uint64_t>(*length))
       message += "; the object's length is " + std::string(*length);
-  } else if (code == ErrorCode::kUnsupported || RefusedAppend(response)) {
+  } else if (code == ErrorCode::kUnsupported || RefusedAppend(response, error_code)) {
     code = ErrorCode::kUnsupported;
     message +=
         "; the server does not support appendable objects (" + std::string(FormName(dialect)) + ")";
