@@ -20,6 +20,12 @@ Status StatFailure(const std::string& path, int error) {
   return Status(ErrorCode::kIoError, "credentials file " + path + ": " + std::strerror(error));
 }
 
+// A failed look while credentials read before are still in use.
+Status KeepingTheOldKeys(const Status& failure) {
+  return Status(failure.code(),
+                failure.message() + "; still signing with the credentials read before");
+}
+
 }  // namespace
 
 Result<std::unique_ptr<RefreshingCredentials>> RefreshingCredentials::Open(
@@ -31,9 +37,11 @@ Result<std::unique_ptr<RefreshingCredentials>> RefreshingCredentials::Open(
   if (!absolute.empty()) path = absolute.string();
   std::unique_ptr<RefreshingCredentials> source(
       new RefreshingCredentials(std::move(path), std::move(profile), check_every));
+  struct stat identity {};
+  if (::stat(source->path_.c_str(), &identity) != 0) return StatFailure(source->path_, errno);
   std::lock_guard lock(source->mu_);
   source->checked_ = Clock::now();  // this read is the first look
-  source->Reload();
+  source->Reload(identity);
   if (!source->current_) return source->last_error_;
   return source;
 }
@@ -43,13 +51,11 @@ std::shared_ptr<const Credentials> RefreshingCredentials::Current() {
   const Clock::time_point now = Clock::now();
   if (now - checked_ >= check_every_) {
     checked_ = now;
-    struct stat now_identity {};
-    if (::stat(path_.c_str(), &now_identity) != 0) {
-      const Status failed = StatFailure(path_, errno);
-      last_error_ = Status(failed.code(),
-                           failed.message() + "; still signing with the credentials read before");
-    } else if (!SameFile(now_identity, identity_)) {
-      Reload();
+    struct stat identity {};
+    if (::stat(path_.c_str(), &identity) != 0) {
+      last_error_ = KeepingTheOldKeys(StatFailure(path_, errno));
+    } else if (!SameFile(identity, identity_)) {
+      Reload(identity);
     } else {
       last_error_ = Status::Ok();  // the file of the credentials in use, as it was
     }
@@ -62,24 +68,14 @@ Status RefreshingCredentials::last_error() {
   return last_error_;
 }
 
-void RefreshingCredentials::Reload() {
-  struct stat before {};
-  if (::stat(path_.c_str(), &before) != 0) {
-    last_error_ = StatFailure(path_, errno);
-    return;
-  }
+void RefreshingCredentials::Reload(const struct stat& identity) {
   Result<Credentials> read = CredentialsFromFile(path_, profile_);
   if (!read.ok()) {
-    last_error_ = read.status();
-    if (current_) {
-      last_error_ =
-          Status(read.status().code(),
-                 read.status().message() + "; still signing with the credentials read before");
-    }
+    last_error_ = current_ ? KeepingTheOldKeys(read.status()) : read.status();
     return;
   }
   current_ = std::make_shared<const Credentials>(std::move(*read));
-  identity_ = before;
+  identity_ = identity;
   last_error_ = Status::Ok();
 }
 

@@ -48,7 +48,8 @@ class RefreshingCredentials {
  private:
   RefreshingCredentials(std::string path, std::string profile, Clock::duration check_every)
       : path_(std::move(path)), profile_(std::move(profile)), check_every_(check_every) {}
-  void Reload();  // called with mu_ held
+  // Reads the file, whose stat() gave `identity` just before; with mu_ held.
+  void Reload(const struct stat& identity);
 
   const std::string path_;
   const std::string profile_;
